@@ -21,10 +21,14 @@ from greatwork.rules.state import CampaignState
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What a decider may consult besides the state: content and the seeded RNG."""
+    """What a decider may consult besides the state: content, the seeded RNG and the time.
+
+    ``now`` is set for order handlers: the time of the digest that runs them.
+    """
 
     content: Content
     rng: random.Random
+    now: Instant = Instant(0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from greatwork.rules.constants import Confidence, Depth, ExpeditionType, Faction, Outcome
 from greatwork.rules.state import Stats
@@ -132,3 +132,6 @@ class Content:
     career_ladders: Mapping[str, tuple[str, ...]]
     symposium_topics: tuple[TopicSpec, ...]
     institutions: tuple[str, ...]
+    # Titles from the design that are not rungs of a ladder (a legend's "Chair"), per track,
+    # mapped to the rung they count as.
+    career_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)

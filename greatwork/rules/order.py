@@ -156,6 +156,7 @@ def run_due(tx: Tx, step: str, ctx: Context, now: Instant) -> int:
     Each handler emits its effects; the order is then marked completed unless the handler
     already completed or cancelled it.
     """
+    ctx = dataclasses.replace(ctx, now=now)
     due = [
         o
         for o in tx.state.orders.values()
@@ -169,6 +170,13 @@ def run_due(tx: Tx, step: str, ctx: Context, now: Instant) -> int:
         if tx.state.orders[order.id].status is OrderStatus.PENDING:
             tx.emit(OrderCompleted(at=now, order=order.id))
     return len(due)
+
+
+def order_time(order: Order, ctx: Context) -> Instant:
+    """When a handler's events happen: the digest running it, else the order's due time."""
+    if ctx.now:
+        return ctx.now
+    return order.scheduled_at if order.scheduled_at is not None else order.created_at
 
 
 def payload_int(order: Order, key: str, default: int = 0) -> int:

@@ -320,6 +320,7 @@ class Conference:
     outcome: Outcome | None = None
     reputation_delta: int = 0
     resolved_at: Instant | None = None
+    origin: str = "player"  # player (a /conference launch, D3 limits) | sideways (free)
 
 
 # --- mentorship ------------------------------------------------------------------------------
