@@ -12,9 +12,10 @@ from typing import ClassVar, Final
 
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import Faction
-from greatwork.rules.errors import InvalidInput
+from greatwork.rules.errors import Conflict, InvalidInput
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import ExpeditionCode, OrderId, PlayerId, ScholarId
+from greatwork.rules.negotiation import DEADLINE_ORDER
 from greatwork.rules.pause import clean_reason
 from greatwork.rules.player import clamp_reputation, get_player, update_player
 from greatwork.rules.state import CampaignState
@@ -181,4 +182,12 @@ def _cancel_order(tx: Tx, cmd: CancelOrder, ctx: Context) -> None:
 
     del ctx
     reason = clean_reason(cmd.reason, "Cancelled by an admin")
+    order = tx.state.orders.get(cmd.order)
+    if order is not None and order.type == DEADLINE_ORDER:
+        # Cancelling a chain's deadline would leave its escrow held for ever.
+        raise Conflict(
+            f"Order {cmd.order} settles an offer chain and returns its escrow; it cannot be "
+            "cancelled.",
+            order=cmd.order,
+        )
     cancel(tx, cmd.order, cmd.at, reason, by=cmd.actor)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from greatwork.rules.command import Command, Context, decides
-from greatwork.rules.constants import MAX_TEAM_SIZE, WAGERS, Confidence, Faction, Outcome
+from greatwork.rules.constants import MAX_TEAM_SIZE, Confidence, Faction, Outcome
 from greatwork.rules.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from greatwork.rules.event import Event, Tx, applies
+from greatwork.rules.expedition_rules import wager_delta  # one wager table for both
 from greatwork.rules.ids import ConferenceCode, Instant, PlayerId, ScholarId, TheoryId
 from greatwork.rules.order import STEP_CONFERENCES, cancel, handles, schedule
 from greatwork.rules.player import (
@@ -53,16 +54,6 @@ def conference_outcome(final: int) -> Outcome:
     if final >= PARTIAL_AT:
         return Outcome.PARTIAL
     return Outcome.FAILURE
-
-
-def wager_delta(confidence: Confidence, outcome: Outcome) -> int:
-    """The wager table (3.1): reward, ``max(1, reward // 2)`` on a partial, or the penalty."""
-    reward, penalty = WAGERS[confidence]
-    if outcome is Outcome.FAILURE:
-        return penalty
-    if outcome is Outcome.PARTIAL:
-        return max(1, reward // 2)
-    return reward
 
 
 def pending_conference(state: CampaignState, theory: TheoryId) -> Conference | None:

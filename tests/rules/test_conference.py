@@ -22,7 +22,6 @@ from greatwork.rules.conference import (
     LaunchConference,
     conference_outcome,
     open_conference,
-    wager_delta,
 )
 from greatwork.rules.constants import DAY, Confidence, Faction, Outcome
 from greatwork.rules.errors import (
@@ -33,6 +32,7 @@ from greatwork.rules.errors import (
     PermissionDenied,
 )
 from greatwork.rules.event import Event, Tx, apply_all
+from greatwork.rules.expedition_rules import wager_delta
 from greatwork.rules.ids import ConferenceCode, Instant, PlayerId, ScholarId, TheoryId
 from greatwork.rules.order import STEP_CONFERENCES, pending, run_due
 from greatwork.rules.state import (
