@@ -6,19 +6,26 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from greatwork import __version__
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number in [low, high]."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be at least {low}, got {value}")
+        if high is not None and value > high:
+            raise argparse.ArgumentTypeError(f"must be at most {high}, got {value}")
+        return value
+
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,8 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="play a season with computer-driven players through the rules engine",
         description="Play a season with computer-driven players and report what happened.",
     )
-    sim.add_argument("--players", type=_positive, default=6, help="players (default 6)")
-    sim.add_argument("--days", type=_positive, default=14, help="real days (default 14)")
+    sim.add_argument("--players", type=_whole(1, 8), default=6, help="players, 1 to 8 (default 6)")
+    sim.add_argument("--days", type=_whole(1, 3650), default=14, help="real days (default 14)")
     sim.add_argument("--seed", type=int, default=1, help="campaign seed (default 1)")
     sim.add_argument("--json", action="store_true", help="print every event as a JSON line")
     return parser
@@ -44,9 +51,6 @@ def _simulate(args: argparse.Namespace) -> int:
     from greatwork.rules.codec import encode_event  # noqa: PLC0415 (fast --help)
     from greatwork.sim import simulate  # noqa: PLC0415 (fast --help)
 
-    if args.players > 8:
-        sys.stderr.write("greatwork simulate: --players must be at most 8\n")
-        return 2
     report = simulate(players=args.players, days=args.days, seed=args.seed)
     out = sys.stdout
     if args.json:
@@ -75,9 +79,13 @@ def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
-    match args.command:
-        case "simulate":
-            return _simulate(args)
+    try:
+        match args.command:
+            case "simulate":
+                return _simulate(args)
+    except BrokenPipeError:  # the reader went away (| head): stop quietly
+        sys.stderr.close()
+        return 0
     return 2  # pragma: no cover (argparse refuses unknown commands)
 
 
