@@ -162,14 +162,16 @@ def run_due(tx: Tx, step: str, ctx: Context, now: Instant) -> int:
         for o in tx.state.orders.values()
         if is_due(o, now) and _HANDLERS.get(o.type, ("", None))[0] == step
     ]
+    ran = 0
     for order in due:
         current = tx.state.orders[order.id]
         if current.status is not OrderStatus.PENDING:
             continue  # an earlier handler in this step settled it
         _HANDLERS[order.type][1](tx, current, ctx)
+        ran += 1
         if tx.state.orders[order.id].status is OrderStatus.PENDING:
             tx.emit(OrderCompleted(at=now, order=order.id))
-    return len(due)
+    return ran
 
 
 def order_time(order: Order, ctx: Context) -> Instant:
