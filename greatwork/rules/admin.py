@@ -17,7 +17,7 @@ from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import ExpeditionCode, OrderId, PlayerId, ScholarId
 from greatwork.rules.negotiation import DEADLINE_ORDER
 from greatwork.rules.pause import clean_reason
-from greatwork.rules.player import clamp_reputation, get_player, update_player
+from greatwork.rules.player import clamp_reputation, get_player, parse_faction, update_player
 from greatwork.rules.state import CampaignState
 
 MAX_ADJUSTMENT: Final = 100
@@ -143,14 +143,15 @@ def _adjust_influence(tx: Tx, cmd: AdjustInfluence, ctx: Context) -> None:
     del ctx
     _check_delta(cmd.delta)
     reason = clean_reason(cmd.reason, "Admin adjustment")
-    before = get_player(tx.state, cmd.player).influence.get(cmd.faction, 0)
+    faction = parse_faction(str(cmd.faction))  # refuse a label that is not one of the five
+    before = get_player(tx.state, cmd.player).influence.get(faction, 0)
     after = max(0, before + cmd.delta)
     tx.emit(
         InfluenceAdjusted(
             at=cmd.at,
             admin=cmd.actor,
             player=cmd.player,
-            faction=cmd.faction,
+            faction=faction,
             delta=after - before,
             before=before,
             after=after,
