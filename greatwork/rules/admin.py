@@ -16,9 +16,9 @@ from greatwork.rules.errors import Conflict, InvalidInput
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import ExpeditionCode, OrderId, PlayerId, ScholarId
 from greatwork.rules.negotiation import DEADLINE_ORDER
-from greatwork.rules.pause import clean_reason
 from greatwork.rules.player import clamp_reputation, get_player, parse_faction, update_player
 from greatwork.rules.state import CampaignState
+from greatwork.rules.text import clean_reason
 
 MAX_ADJUSTMENT: Final = 100
 

@@ -18,8 +18,9 @@ from greatwork.rules.errors import Conflict, InvalidInput, NotFound
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import CommitmentId, Instant, PlayerId
 from greatwork.rules.player import bump_counter, get_player, next_id, parse_faction, spend_influence
-from greatwork.rules.standing import MAX_REASON_LENGTH, admin_text, ending_status, relfac
+from greatwork.rules.standing import ending_status, relfac
 from greatwork.rules.state import CampaignState, Commitment, DebtSource, RecordStatus
+from greatwork.rules.text import MAX_REASON_LENGTH, clean_text
 
 COMMITMENT_INTERVAL: Final = 7 * DAY  # weekly; 3 a charge every 6 h was ruinous
 COMMITMENT_WEIGHT: Final = 0.05
@@ -121,8 +122,8 @@ def _create_commitment(tx: Tx, cmd: CreateCommitment, ctx: Context) -> None:
     del ctx
     get_player(tx.state, cmd.player)
     faction = parse_faction(str(cmd.faction))
-    tier = admin_text(cmd.tier, "tier", MAX_TIER_LENGTH, required=True)
-    reason = admin_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
+    tier = clean_text(cmd.tier, "tier", MAX_TIER_LENGTH, required=True)
+    reason = clean_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
     if not 1 <= cmd.base_cost <= MAX_BASE_COST:
         raise InvalidInput(
             f"The base cost must be between 1 and {MAX_BASE_COST}.", base_cost=cmd.base_cost
@@ -160,7 +161,7 @@ class UpdateCommitment(Command):
 def _update_commitment(tx: Tx, cmd: UpdateCommitment, ctx: Context) -> None:
     del ctx
     status = ending_status(cmd.status)
-    reason = admin_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
+    reason = clean_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
     found = tx.state.commitments.get(cmd.commitment)
     if found is None:
         raise NotFound(f"No commitment {cmd.commitment!r}.", commitment=cmd.commitment)

@@ -14,7 +14,7 @@ from typing import Final
 
 from greatwork.rules.command import Context
 from greatwork.rules.constants import DAY, Faction
-from greatwork.rules.errors import Conflict, InvalidInput
+from greatwork.rules.errors import Conflict
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, ScholarId
 from greatwork.rules.memory import (
@@ -29,6 +29,7 @@ from greatwork.rules.memory import (
 from greatwork.rules.order import handles, schedule
 from greatwork.rules.player import parse_faction
 from greatwork.rules.state import CampaignState, Contract, EmployerKind, Order, Scholar
+from greatwork.rules.text import clean_reason
 
 # The logistic of section 3.10: p = 1 / (1 + e^(-6 (x - 0.5))).
 STEEPNESS: Final = 6.0
@@ -52,7 +53,6 @@ GRUDGE_DELAY: Final = 2 * DAY
 # Admin force (section 3.13): the reference's inputs, recorded for the press only.
 FORCED_QUALITY: Final = 10.0
 FORCED_ALIGNMENT: Final = 1.0
-MAX_REASON_LENGTH: Final = 200
 
 RETURN_ORDER: Final = "followup:return_offer"
 GRUDGE_ORDER: Final = "followup:defection_grudge"
@@ -254,13 +254,7 @@ def force_defection(
     del ctx  # the admin's word is final: nothing is drawn
     record = get_scholar(tx.state, scholar)
     banner = parse_faction(str(faction))
-    text = reason.strip() or "admin decision"
-    if len(text) > MAX_REASON_LENGTH:
-        raise InvalidInput(
-            f"The reason is too long: at most {MAX_REASON_LENGTH} characters.",
-            limit=MAX_REASON_LENGTH,
-            length=len(text),
-        )
+    text = clean_reason(reason, "admin decision")
     old = record.contract
     if old.kind is EmployerKind.FACTION and old.employer == banner:
         raise Conflict(f"{record.name} already serves {banner}.", scholar=scholar, faction=banner)

@@ -20,6 +20,7 @@ from greatwork.rules.memory import change_feeling, player_key
 from greatwork.rules.player import change_reputation, parse_faction, spend_influence
 from greatwork.rules.standing import contracted
 from greatwork.rules.state import CampaignState, Contribution, DebtSource
+from greatwork.rules.text import clean_text
 
 MIN_INVESTMENT: Final = 3
 MIN_ENDOWMENT: Final = 4
@@ -86,16 +87,6 @@ def _endowed(state: CampaignState, e: ArchiveEndowed) -> CampaignState:
     )
 
 
-def _program(text: str) -> str:
-    cleaned = text.strip()
-    if len(cleaned) > MAX_PROGRAM_LENGTH:
-        raise InvalidInput(
-            f"The program name is too long: at most {MAX_PROGRAM_LENGTH} characters.",
-            limit=MAX_PROGRAM_LENGTH,
-        )
-    return cleaned
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Invest(Command):
     """``/invest faction amount [program]``: fund a faction; its scholars warm to you."""
@@ -109,7 +100,7 @@ class Invest(Command):
 def _invest(tx: Tx, cmd: Invest, ctx: Context) -> None:
     del ctx
     faction = parse_faction(str(cmd.faction))
-    program = _program(cmd.program)
+    program = clean_text(cmd.program, "program name", MAX_PROGRAM_LENGTH, required=False)
     if cmd.amount < MIN_INVESTMENT:
         raise InvalidInput(
             f"An investment must be at least {MIN_INVESTMENT} influence.",
@@ -147,7 +138,7 @@ class EndowArchive(Command):
 def _endow(tx: Tx, cmd: EndowArchive, ctx: Context) -> None:
     del ctx
     faction = parse_faction(str(cmd.faction))
-    program = _program(cmd.program)
+    program = clean_text(cmd.program, "program name", MAX_PROGRAM_LENGTH, required=False)
     if cmd.amount < MIN_ENDOWMENT:
         raise InvalidInput(
             f"An endowment must be at least {MIN_ENDOWMENT} influence.",

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from typing import ClassVar, Final
 
 from greatwork.rules.command import Command, Context, decides
-from greatwork.rules.errors import Conflict, InvalidInput
+from greatwork.rules.errors import Conflict
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant
 from greatwork.rules.state import CampaignState, Pause
+from greatwork.rules.text import clean_reason
 
 LLM_PAUSE_AFTER: Final = 600  # seconds of continuous LLM failure before the game pauses
-MAX_REASON_LENGTH: Final = 200
 SOURCE_ADMIN: Final = "admin"
 SOURCE_LLM: Final = "llm"
 
@@ -67,17 +67,6 @@ def _llm_failed(state: CampaignState, e: LlmFailureRecorded) -> CampaignState:
 def _llm_recovered(state: CampaignState, e: LlmRecovered) -> CampaignState:
     del e
     return dataclasses.replace(state, llm_failing_since=None)
-
-
-def clean_reason(text: str, default: str) -> str:
-    """A reason line: stripped, defaulted when blank, refused when too long."""
-    reason = " ".join(text.split()) or default
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(
-            f"The reason is too long: at most {MAX_REASON_LENGTH} characters.",
-            limit=MAX_REASON_LENGTH,
-        )
-    return reason
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -18,8 +18,9 @@ from greatwork.rules.errors import Conflict, InvalidInput, NotFound
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, ProjectId
 from greatwork.rules.player import bump_counter, gain_influence, next_id, parse_faction
-from greatwork.rules.standing import MAX_REASON_LENGTH, admin_text, ending_status, relfac
+from greatwork.rules.standing import ending_status, relfac
 from greatwork.rules.state import CampaignState, Project, RecordStatus
+from greatwork.rules.text import MAX_REASON_LENGTH, clean_text
 
 PROJECT_WEIGHT: Final = 5.0
 PROJECT_RATE: Final = 0.08
@@ -98,7 +99,7 @@ class CreateProject(Command):
 @decides(CreateProject)
 def _create_project(tx: Tx, cmd: CreateProject, ctx: Context) -> None:
     del ctx
-    name = admin_text(cmd.name, "name", MAX_NAME_LENGTH, required=True)
+    name = clean_text(cmd.name, "name", MAX_NAME_LENGTH, required=True)
     faction = parse_faction(str(cmd.faction))
     if not math.isfinite(cmd.target) or cmd.target <= 0:
         raise InvalidInput("The target must be a positive number.", target=cmd.target)
@@ -128,7 +129,7 @@ class UpdateProject(Command):
 def _update_project(tx: Tx, cmd: UpdateProject, ctx: Context) -> None:
     del ctx
     status = ending_status(cmd.status)
-    reason = admin_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
+    reason = clean_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
     found = tx.state.projects.get(cmd.project)
     if found is None:
         raise NotFound(f"No project {cmd.project!r}.", project=cmd.project)

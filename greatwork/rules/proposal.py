@@ -14,11 +14,12 @@ from typing import Final
 
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import DAY
-from greatwork.rules.errors import Conflict, InvalidInput
+from greatwork.rules.errors import Conflict
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, ProposalId
 from greatwork.rules.player import bump_counter, next_id
 from greatwork.rules.state import CampaignState, Proposal, ProposalStatus
+from greatwork.rules.text import clean_text
 
 MAX_PROPOSAL_TOPIC: Final = 120
 MAX_PROPOSAL_DESCRIPTION: Final = 500
@@ -70,20 +71,6 @@ class SymposiumPropose(Command):
     description: str
 
 
-def _clean(text: str, label: str, limit: int) -> str:
-    cleaned = text.strip()
-    if not cleaned:
-        raise InvalidInput(f"The {label} must not be empty.", field=label)
-    if len(cleaned) > limit:
-        raise InvalidInput(
-            f"The {label} is too long: at most {limit} characters.",
-            field=label,
-            limit=limit,
-            length=len(cleaned),
-        )
-    return cleaned
-
-
 def pending_proposals(state: CampaignState) -> list[Proposal]:
     """Pending proposals, oldest first."""
     found = [p for p in state.proposals.values() if p.status is ProposalStatus.PENDING]
@@ -98,8 +85,8 @@ def _age_key(proposal: Proposal) -> tuple[int, int]:
 @decides(SymposiumPropose)
 def _propose(tx: Tx, cmd: SymposiumPropose, ctx: Context) -> None:
     del ctx
-    topic = _clean(cmd.topic, "topic", MAX_PROPOSAL_TOPIC)
-    description = _clean(cmd.description, "description", MAX_PROPOSAL_DESCRIPTION)
+    topic = clean_text(cmd.topic, "topic", MAX_PROPOSAL_TOPIC)
+    description = clean_text(cmd.description, "description", MAX_PROPOSAL_DESCRIPTION)
     waiting = pending_proposals(tx.state)
     if len(waiting) >= MAX_BACKLOG:
         raise Conflict(

@@ -15,7 +15,6 @@ from greatwork.rules.state import CampaignState, EmployerKind, RecordStatus
 
 RELFAC_CAP: Final = 0.25
 RELFAC_FALLBACK_CAP: Final = 0.1
-MAX_REASON_LENGTH: Final = 200
 _ENDINGS: Final = frozenset({RecordStatus.COMPLETED, RecordStatus.CANCELLED})
 
 
@@ -51,18 +50,6 @@ def relfac(state: CampaignState, player: PlayerId, faction: Faction, weight: flo
 
 def _clamp(value: float, bound: float) -> float:
     return max(-bound, min(bound, value))
-
-
-def admin_text(value: str, label: str, limit: int, *, required: bool) -> str:
-    """The stripped text, refused if empty (when required) or longer than ``limit``."""
-    cleaned = value.strip()
-    if required and not cleaned:
-        raise InvalidInput(f"The {label} must not be empty.", field=label)
-    if len(cleaned) > limit:
-        raise InvalidInput(
-            f"The {label} is too long: at most {limit} characters.", field=label, limit=limit
-        )
-    return cleaned
 
 
 def ending_status(status: RecordStatus | str) -> RecordStatus:

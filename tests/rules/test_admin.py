@@ -177,7 +177,7 @@ def test_every_admin_command_refuses_a_reason_over_200(make: Callable[[str], Com
     assert ok.events
     with pytest.raises(InvalidInput, match="at most 200 characters") as info:
         run(state, make("x" * 201))
-    assert info.value.data == {"limit": 200}
+    assert info.value.data == {"field": "reason", "limit": 200, "length": 201}
 
 
 # --- adjust influence ------------------------------------------------------------------------

@@ -22,11 +22,11 @@ from greatwork.rules.pause import (
     PauseGame,
     PauseStarted,
     ResumeGame,
-    clean_reason,
     llm_failed,
     llm_succeeded,
 )
 from greatwork.rules.state import CampaignState, Pause
+from greatwork.rules.text import clean_reason
 from greatwork.rules.theory import SubmitTheory
 from tests.rules.builders import T0, make_player, make_state, run
 
