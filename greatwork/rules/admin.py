@@ -12,10 +12,13 @@ from typing import ClassVar, Final
 
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import Faction
+from greatwork.rules.defection import force_defection
 from greatwork.rules.errors import Conflict, InvalidInput
 from greatwork.rules.event import Event, Tx, applies
+from greatwork.rules.expedition import cancel_expedition
 from greatwork.rules.ids import ExpeditionCode, OrderId, PlayerId, ScholarId
 from greatwork.rules.negotiation import DEADLINE_ORDER
+from greatwork.rules.order import cancel
 from greatwork.rules.player import clamp_reputation, get_player, parse_faction, update_player
 from greatwork.rules.state import CampaignState
 from greatwork.rules.text import clean_reason
@@ -162,16 +165,12 @@ def _adjust_influence(tx: Tx, cmd: AdjustInfluence, ctx: Context) -> None:
 
 @decides(ForceDefection)
 def _force_defection(tx: Tx, cmd: ForceDefection, ctx: Context) -> None:
-    from greatwork.rules.defection import force_defection  # noqa: PLC0415 (import cycle)
-
     reason = clean_reason(cmd.reason, "Admin decision")
     force_defection(tx, ctx, cmd.scholar, cmd.faction, cmd.actor, reason, cmd.at)
 
 
 @decides(CancelExpedition)
 def _cancel_expedition(tx: Tx, cmd: CancelExpedition, ctx: Context) -> None:
-    from greatwork.rules.expedition import cancel_expedition  # noqa: PLC0415 (import cycle)
-
     del ctx
     reason = clean_reason(cmd.reason, "Cancelled by an admin")
     cancel_expedition(tx, ExpeditionCode(cmd.code.strip().upper()), cmd.actor, reason, cmd.at)
@@ -179,8 +178,6 @@ def _cancel_expedition(tx: Tx, cmd: CancelExpedition, ctx: Context) -> None:
 
 @decides(CancelOrder)
 def _cancel_order(tx: Tx, cmd: CancelOrder, ctx: Context) -> None:
-    from greatwork.rules.order import cancel  # noqa: PLC0415 (order imports command)
-
     del ctx
     reason = clean_reason(cmd.reason, "Cancelled by an admin")
     order = tx.state.orders.get(cmd.order)

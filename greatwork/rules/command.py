@@ -16,6 +16,7 @@ from greatwork.rules.content import Content
 from greatwork.rules.errors import GamePaused
 from greatwork.rules.event import Event, Tx
 from greatwork.rules.ids import Instant, PlayerId
+from greatwork.rules.player import ensure_player
 from greatwork.rules.state import CampaignState
 
 
@@ -86,8 +87,6 @@ def execute(state: CampaignState, command: Command, ctx: Context) -> Result:
     Raises:
         RuleError: the command was refused; nothing changed.
     """
-    from greatwork.rules.player import ensure_player  # noqa: PLC0415 (player imports command)
-
     decider = _DECIDERS[type(command)]
     if state.paused and not command.allowed_while_paused:
         raise GamePaused(f"The game is paused: {state.pause.reason}.", reason=state.pause.reason)  # type: ignore[union-attr]

@@ -36,6 +36,7 @@ from greatwork.rules.state import (
     Order,
     TheoryStatus,
 )
+from greatwork.rules.theory import settle_theory
 
 RESOLUTION_ORDER: Final = "conference_resolution"
 LAUNCH_COST: Final = {Faction.ACADEMIA: 1}
@@ -294,6 +295,4 @@ def _resolve(tx: Tx, order: Order, ctx: Context) -> None:
         )
     )
     change_reputation(tx, conf.player, wager, at, "conference", ref=conf.code)
-    from greatwork.rules.theory import settle_theory  # noqa: PLC0415 (helper B's; peer module)
-
     settle_theory(tx, conf.theory, outcome, by=f"conference:{conf.code}", at=at)

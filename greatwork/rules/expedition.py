@@ -46,6 +46,8 @@ from greatwork.rules.player import (
     gain_influence,
     spend_influence,
 )
+from greatwork.rules.recruitment import set_cooldown
+from greatwork.rules.sidecast import attend, maybe_spawn_sidecast
 from greatwork.rules.sideways import apply_sideways, choose_sideways, open_landmark
 from greatwork.rules.state import (
     CampaignState,
@@ -160,8 +162,6 @@ def _attend_sidecasts(tx: Tx, player: PlayerId, team: tuple[ScholarId, ...], at:
     ]
     if not sidecasts:
         return
-    from greatwork.rules.sidecast import attend  # noqa: PLC0415 (sidecast is a peer module)
-
     for sid in sidecasts:
         attend(tx, sid, player, at)
 
@@ -249,8 +249,6 @@ def _resolve_one(tx: Tx, ctx: Context, expedition: Expedition, at: Instant, dige
     tx.emit(ExpeditionResolved(at=at, code=code, result=result))
     change_reputation(tx, leader, wager, at, reason=f"expedition {outcome}", ref=code)
     if expedition.confidence is Confidence.STAKE_MY_CAREER:
-        from greatwork.rules.recruitment import set_cooldown  # noqa: PLC0415 (peer module)
-
         set_cooldown(tx, leader, at)
     if outcome is not Outcome.FAILURE:
         gain_influence(
@@ -265,8 +263,6 @@ def _resolve_one(tx: Tx, ctx: Context, expedition: Expedition, at: Instant, dige
     if outcome is Outcome.LANDMARK and not opened:
         open_landmark(tx, expedition, expedition.objective, at)
     if outcome is not Outcome.FAILURE:
-        from greatwork.rules.sidecast import maybe_spawn_sidecast  # noqa: PLC0415 (peer)
-
         maybe_spawn_sidecast(tx, ctx, leader, outcome, at, code)
 
 

@@ -25,6 +25,7 @@ from greatwork.rules.ids import Instant, MentorshipId, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, get_scholar, player_key, update_scholar
 from greatwork.rules.order import STEP_MENTORSHIP, cancel, handles, schedule
 from greatwork.rules.player import bump_counter, gain_influence, next_id
+from greatwork.rules.sidecast import attend
 from greatwork.rules.state import (
     CampaignState,
     Career,
@@ -104,8 +105,6 @@ def _attend(tx: Tx, scholar: ScholarId, player: PlayerId, at: Instant) -> None:
     record = tx.state.scholars.get(scholar)
     if record is None or record.sidecast is None or record.sidecast.sponsor != player:
         return
-    from greatwork.rules.sidecast import attend  # noqa: PLC0415 (a peer module)
-
     attend(tx, scholar, player, at)
 
 

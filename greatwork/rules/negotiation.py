@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
@@ -32,10 +31,11 @@ from greatwork.rules.defection import (
     walkout_penalty,
 )
 from greatwork.rules.event import Event, Tx, applies
-from greatwork.rules.ids import Instant, OfferId, PlayerId, ScholarId
+from greatwork.rules.ids import Instant, OfferId, ScholarId
 from greatwork.rules.memory import change_feeling, player_key, update_scholar
 from greatwork.rules.order import handles
 from greatwork.rules.player import InfluenceChanged, change_reputation
+from greatwork.rules.relationship import rel
 from greatwork.rules.state import (
     CampaignState,
     ChainStatus,
@@ -103,15 +103,6 @@ def terms_bonus(terms: Terms) -> float:
     return round(sum(bonus for name, bonus in TERM_BONUSES if getattr(terms, name)), 6)
 
 
-def relationship_bonus(state: CampaignState, scholar: ScholarId, player: PlayerId) -> float:
-    """``rules.relationship.rel`` (helper C's), or 0 if that module is not there yet."""
-    try:
-        module = importlib.import_module("greatwork.rules.relationship")
-    except ImportError:
-        return 0.0
-    return float(module.rel(state, scholar, player))
-
-
 def quality(offer: Offer) -> float:
     """``min(1, total / 10)``: the logistic's design range for quality is 0 to 1."""
     return min(1.0, sum(offer.influence.values()) * QUALITY_PER_INFLUENCE)
@@ -138,21 +129,17 @@ def odds(state: CampaignState, offer: Offer, at: Instant) -> Odds:
         base = defection_probability(
             q, against, toward, rest, scholar.stats.loyalty, scholar.stats.integrity
         )
-        rel = relationship_bonus(state, scholar.id, offer.rival) - relationship_bonus(
-            state, scholar.id, offer.patron
-        )
+        relation = rel(state, scholar.id, offer.rival) - rel(state, scholar.id, offer.patron)
         adjustment = -RESOLVE_PENALTY * scholar.resolve
     else:
         against, toward = grievance(scholar, rival), affinity(scholar, patron)
         base = logistic(q + toward + against - rest + _attachment(scholar))
-        rel = relationship_bonus(state, scholar.id, offer.patron) - relationship_bonus(
-            state, scholar.id, offer.rival
-        )
+        relation = rel(state, scholar.id, offer.patron) - rel(state, scholar.id, offer.rival)
         adjustment = -COUNTER_PENALTY
     bonus = terms_bonus(offer.terms)
-    raw = base + rel + bonus + adjustment
+    raw = base + relation + bonus + adjustment
     probability = round(max(ODDS_FLOOR, min(ODDS_CEILING, raw)), 6)
-    return Odds(q, against, toward, rest, base, rel, bonus, adjustment, probability)
+    return Odds(q, against, toward, rest, base, relation, bonus, adjustment, probability)
 
 
 def _attachment(scholar: Scholar) -> float:

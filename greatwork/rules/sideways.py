@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from greatwork.rules.command import Context
+from greatwork.rules.conference import open_conference
 from greatwork.rules.constants import DAY, FACTIONS, MAX_OBJECTIVE_LENGTH, Faction, Outcome
 from greatwork.rules.content import Effect, EffectKind, SidewaysEntry
 from greatwork.rules.event import Event, Tx, applies
@@ -170,8 +171,6 @@ def _grudge(tx: Tx, ctx: Context, expedition: Expedition, effect: Effect, at: In
 
 
 def _conference(tx: Tx, expedition: Expedition, effect: Effect, at: Instant) -> None:
-    from greatwork.rules.conference import open_conference  # noqa: PLC0415 (peer module)
-
     text = fill(effect.text or "Emergency colloquium on {objective}", expedition)
     theory = spawn_theory(tx, expedition.player, text, effect.confidence, at, origin="sideways")
     others = _non_team(tx, expedition)

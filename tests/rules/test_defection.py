@@ -7,11 +7,10 @@ followup never moves the employer back (D8, Q-41).
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 
 import pytest
 
+from greatwork.rules import negotiation
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.constants import DAY, Faction
 from greatwork.rules.defection import (
@@ -48,9 +47,7 @@ SID = ScholarId("s.test")
 
 @pytest.fixture(autouse=True)
 def _no_relationship(monkeypatch: pytest.MonkeyPatch) -> None:
-    fake = types.ModuleType("greatwork.rules.relationship")
-    fake.rel = lambda *_: 0.0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "greatwork.rules.relationship", fake)
+    monkeypatch.setattr(negotiation, "rel", lambda *_: 0.0)
 
 
 def employed_state(loyalty: int = 5, integrity: int = 5) -> CampaignState:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import sys
-import types
 from typing import Any
 
 import pytest
 
+from greatwork.rules import expedition as expedition_module
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.command import Context
 from greatwork.rules.constants import DAY, Confidence, Depth, ExpeditionType, Faction, Outcome
@@ -86,7 +85,6 @@ class Calls:
 def peers(monkeypatch: pytest.MonkeyPatch) -> Calls:
     """Stand-ins for helper A's sidecast module, recording the calls this module makes."""
     calls = Calls()
-    fake = types.ModuleType("greatwork.rules.sidecast")
 
     def attend(tx: Tx, scholar: ScholarId, player: PlayerId, at: Instant) -> None:
         del tx, at
@@ -96,9 +94,8 @@ def peers(monkeypatch: pytest.MonkeyPatch) -> Calls:
         _, _, leader, outcome, _, code = args
         calls.sidecasts.append((leader, outcome, code))
 
-    fake.attend = attend  # type: ignore[attr-defined]
-    fake.maybe_spawn_sidecast = maybe_spawn_sidecast  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "greatwork.rules.sidecast", fake)
+    monkeypatch.setattr(expedition_module, "attend", attend)
+    monkeypatch.setattr(expedition_module, "maybe_spawn_sidecast", maybe_spawn_sidecast)
     return calls
 
 

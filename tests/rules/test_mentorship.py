@@ -8,11 +8,10 @@ player employs may be mentored.
 from __future__ import annotations
 
 import dataclasses
-import sys
-import types
 
 import pytest
 
+from greatwork.rules import mentorship as mentorship_module
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.command import Context
 from greatwork.rules.constants import DAY, Faction
@@ -67,9 +66,7 @@ def attended(monkeypatch: pytest.MonkeyPatch) -> Attended:
         del tx
         calls.append((scholar, player, at))
 
-    fake = types.ModuleType("greatwork.rules.sidecast")
-    monkeypatch.setattr(fake, "attend", attend, raising=False)
-    monkeypatch.setitem(sys.modules, "greatwork.rules.sidecast", fake)
+    monkeypatch.setattr(mentorship_module, "attend", attend)
     return calls
 
 

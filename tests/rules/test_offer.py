@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import sys
-import types
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 import pytest
 
+from greatwork.rules import negotiation
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.command import Result
 from greatwork.rules.constants import DAY, FACTIONS, HOUR, Faction
@@ -37,7 +36,6 @@ from greatwork.rules.negotiation import (
     NegotiationResolved,
     ResolveHardened,
     odds,
-    relationship_bonus,
     resolve_chain,
     terms_bonus,
 )
@@ -75,9 +73,7 @@ Rel = Callable[[CampaignState, ScholarId, PlayerId], float]
 
 
 def fake_relationship(monkeypatch: pytest.MonkeyPatch, rel: Rel) -> None:
-    fake = types.ModuleType("greatwork.rules.relationship")
-    fake.rel = rel  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "greatwork.rules.relationship", fake)
+    monkeypatch.setattr(negotiation, "rel", rel)
 
 
 @pytest.fixture(autouse=True)
@@ -537,11 +533,6 @@ def test_counter_odds_use_their_own_inputs() -> None:
 )
 def test_terms_bonus(terms: Terms, bonus: float) -> None:
     assert terms_bonus(terms) == bonus
-
-
-def test_relationship_bonus_is_zero_without_the_module(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "greatwork.rules.relationship", None)
-    assert relationship_bonus(world(), SID, P2) == 0.0
 
 
 # --- view, replay, codec ---------------------------------------------------------------------

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import random
-import sys
-import types
 from typing import Any
 
 import pytest
 
+from greatwork.rules import expedition as expedition_module
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.constants import DAY, Confidence, Depth, ExpeditionType, Faction, Outcome
 from greatwork.rules.content import Effect, EffectKind, SidewaysEntry
@@ -64,7 +63,6 @@ LATER = Instant(T0 + DAY)
 def sidecasts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[PlayerId, Outcome]]:
     """A stand-in for helper A's sidecast module: every non-failure hires a sidecast."""
     calls: list[tuple[PlayerId, Outcome]] = []
-    fake = types.ModuleType("greatwork.rules.sidecast")
 
     def maybe_spawn_sidecast(*args: Any) -> None:
         tx, _, leader, outcome, at, _ = args
@@ -76,8 +74,7 @@ def sidecasts(monkeypatch: pytest.MonkeyPatch) -> list[tuple[PlayerId, Outcome]]
             tx.state, scholars={**tx.state.scholars, sid: scholar}
         )  # the real module emits ScholarSpawned; the fake only needs the roster entry
 
-    fake.maybe_spawn_sidecast = maybe_spawn_sidecast  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "greatwork.rules.sidecast", fake)
+    monkeypatch.setattr(expedition_module, "maybe_spawn_sidecast", maybe_spawn_sidecast)
     return calls
 
 
