@@ -173,7 +173,7 @@ def _force_defection(tx: Tx, cmd: ForceDefection, ctx: Context) -> None:
 def _cancel_expedition(tx: Tx, cmd: CancelExpedition, ctx: Context) -> None:
     del ctx
     reason = clean_reason(cmd.reason, "Cancelled by an admin")
-    cancel_expedition(tx, ExpeditionCode(cmd.code.strip().upper()), cmd.actor, reason, cmd.at)
+    cancel_expedition(tx, cmd.code, cmd.actor, reason, cmd.at)
 
 
 @decides(CancelOrder)

@@ -41,7 +41,6 @@ from greatwork.rules.memory import change_feeling, player_key
 from greatwork.rules.player import (
     InfluenceChanged,
     change_reputation,
-    check_affordable,
     clamp_reputation,
     gain_influence,
     spend_influence,
@@ -177,7 +176,6 @@ def _launch(tx: Tx, cmd: LaunchExpedition, ctx: Context) -> None:
     check_theory(state, cmd.actor, cmd.theory)
     funders = funders_for(cmd.expedition_type, cmd.funding)
     costs = split_cost(EXPEDITION_COSTS[cmd.expedition_type], funders)
-    check_affordable(state, cmd.actor, costs)
     mods = compute_modifiers(
         state,
         cmd.actor,

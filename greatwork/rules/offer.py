@@ -22,7 +22,6 @@ from greatwork.rules.negotiation import DEADLINE_ORDER, chain_deadline
 from greatwork.rules.order import cancel, pending, schedule
 from greatwork.rules.player import (
     bump_counter,
-    check_affordable,
     next_id,
     parse_faction,
     spend_influence,
@@ -207,7 +206,6 @@ def _poach(tx: Tx, cmd: Poach, ctx: Context) -> None:
             f"You already have an open offer for {scholar.name} ({existing.id}).",
             offer=existing.id,
         )
-    check_affordable(state, cmd.actor, amounts)
     offer_id = OfferId(f"OF-{next_id(state, 'offer')}")
     deadline = Instant(cmd.at + OFFER_WINDOW)
     spend_influence(tx, cmd.actor, amounts, cmd.at, "offer escrow", offer_id)
@@ -268,7 +266,6 @@ def _counter(tx: Tx, cmd: Counter, ctx: Context) -> None:
     state = tx.state
     target, scholar = _counterable(state, cmd)
     amounts = parse_amounts(cmd.influence)
-    check_affordable(state, cmd.actor, amounts)
     counter_id = OfferId(f"OF-{next_id(state, 'offer')}")
     spend_influence(tx, cmd.actor, amounts, cmd.at, "counter-offer escrow", counter_id)
     counter = Offer(
