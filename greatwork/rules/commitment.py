@@ -14,11 +14,11 @@ from typing import ClassVar, Final
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import DAY, Faction
 from greatwork.rules.debt import add_debt, apply_reprisals, owed
-from greatwork.rules.errors import Conflict, InvalidInput, NotFound
+from greatwork.rules.errors import InvalidInput
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import CommitmentId, Instant, PlayerId
 from greatwork.rules.player import bump_counter, get_player, next_id, parse_faction, spend_influence
-from greatwork.rules.standing import ending_status, relfac
+from greatwork.rules.standing import active_record, ending_status, relfac
 from greatwork.rules.state import CampaignState, Commitment, DebtSource, RecordStatus
 from greatwork.rules.text import MAX_REASON_LENGTH, clean_text
 
@@ -162,11 +162,7 @@ def _update_commitment(tx: Tx, cmd: UpdateCommitment, ctx: Context) -> None:
     del ctx
     status = ending_status(cmd.status)
     reason = clean_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
-    found = tx.state.commitments.get(cmd.commitment)
-    if found is None:
-        raise NotFound(f"No commitment {cmd.commitment!r}.", commitment=cmd.commitment)
-    if found.status is not RecordStatus.ACTIVE:
-        raise Conflict(f"Commitment {found.id} is already {found.status}.", commitment=found.id)
+    found = active_record(tx.state.commitments.get(cmd.commitment), cmd.commitment, "commitment")
     tx.emit(
         CommitmentEnded(at=cmd.at, commitment=found.id, status=status, by=cmd.actor, reason=reason)
     )

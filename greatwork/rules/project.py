@@ -14,11 +14,11 @@ from typing import ClassVar, Final
 
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import MAX_NAME_LENGTH, Faction
-from greatwork.rules.errors import Conflict, InvalidInput, NotFound
+from greatwork.rules.errors import InvalidInput
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, ProjectId
 from greatwork.rules.player import bump_counter, gain_influence, next_id, parse_faction
-from greatwork.rules.standing import ending_status, relfac
+from greatwork.rules.standing import active_record, ending_status, relfac
 from greatwork.rules.state import CampaignState, Project, RecordStatus
 from greatwork.rules.text import MAX_REASON_LENGTH, clean_text
 
@@ -130,11 +130,7 @@ def _update_project(tx: Tx, cmd: UpdateProject, ctx: Context) -> None:
     del ctx
     status = ending_status(cmd.status)
     reason = clean_text(cmd.reason, "reason", MAX_REASON_LENGTH, required=False)
-    found = tx.state.projects.get(cmd.project)
-    if found is None:
-        raise NotFound(f"No project {cmd.project!r}.", project=cmd.project)
-    if found.status is not RecordStatus.ACTIVE:
-        raise Conflict(f"Project {found.id} is already {found.status}.", project=found.id)
+    found = active_record(tx.state.projects.get(cmd.project), cmd.project, "project")
     tx.emit(ProjectEnded(at=cmd.at, project=found.id, status=status, by=cmd.actor, reason=reason))
 
 

@@ -5,17 +5,19 @@ Also the validation the economy's admin commands share.
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, TypeVar
 
 from greatwork.rules.constants import Faction
-from greatwork.rules.errors import InvalidInput
+from greatwork.rules.errors import Conflict, InvalidInput, NotFound
 from greatwork.rules.ids import PlayerId, ScholarId
 from greatwork.rules.memory import feeling, player_key
-from greatwork.rules.state import CampaignState, EmployerKind, RecordStatus
+from greatwork.rules.state import CampaignState, Commitment, EmployerKind, Project, RecordStatus
 
 RELFAC_CAP: Final = 0.25
 RELFAC_FALLBACK_CAP: Final = 0.1
 _ENDINGS: Final = frozenset({RecordStatus.COMPLETED, RecordStatus.CANCELLED})
+
+_Record = TypeVar("_Record", Commitment, Project)
 
 
 def contracted(state: CampaignState, player: PlayerId, faction: Faction) -> list[ScholarId]:
@@ -61,3 +63,14 @@ def ending_status(status: RecordStatus | str) -> RecordStatus:
     if parsed not in _ENDINGS:
         raise InvalidInput("The new status must be completed or cancelled.", status=str(status))
     return parsed
+
+
+def active_record(found: _Record | None, record_id: str, label: str) -> _Record:
+    """The still-active commitment or project an admin wants to end, or the refusal."""
+    if found is None:
+        raise NotFound(f"No {label} {record_id!r}.", **{label: record_id})
+    if found.status is not RecordStatus.ACTIVE:
+        raise Conflict(
+            f"{label.capitalize()} {found.id} is already {found.status}.", **{label: found.id}
+        )
+    return found
