@@ -21,7 +21,7 @@ from greatwork.rules.errors import Conflict, InvalidInput, NotFound, PermissionD
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.expedition_rules import wager_delta  # one wager table for both
 from greatwork.rules.ids import ConferenceCode, Instant, PlayerId, ScholarId, TheoryId
-from greatwork.rules.order import STEP_CONFERENCES, cancel, handles, schedule
+from greatwork.rules.order import STEP_CONFERENCES, cancel, handles, order_time, schedule
 from greatwork.rules.player import (
     bump_counter,
     change_reputation,
@@ -277,8 +277,7 @@ def _launch(tx: Tx, cmd: LaunchConference, ctx: Context) -> None:
 
 @handles(RESOLUTION_ORDER, step=STEP_CONFERENCES)
 def _resolve(tx: Tx, order: Order, ctx: Context) -> None:
-    # Handlers are not told the digest's time; the order's due time is the closest we know.
-    at = order.scheduled_at if order.scheduled_at is not None else order.created_at
+    at = order_time(order, ctx)
     conf = tx.state.conferences.get(ConferenceCode(order.subject or ""))
     if conf is None or conf.status is not ConferenceStatus.PENDING:
         cancel(tx, order.id, at, "no pending conference")

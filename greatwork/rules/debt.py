@@ -18,7 +18,7 @@ from greatwork.rules.command import Context
 from greatwork.rules.constants import DAY, Faction
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId
-from greatwork.rules.order import handles, payload_int, schedule
+from greatwork.rules.order import handles, order_time, payload_int, schedule
 from greatwork.rules.player import change_reputation, spend_influence
 from greatwork.rules.state import CampaignState, Debt, DebtSource, Order, debt_key
 
@@ -260,12 +260,11 @@ def _reprisal_on(tx: Tx, debt: Debt, at: Instant) -> None:
 @handles(REPRIMAND_ORDER)
 def _reprimand_due(tx: Tx, order: Order, ctx: Context) -> None:
     """A press hook: announce the reprimand for the press desk to write up."""
-    del ctx
     if order.actor is None or order.subject is None:
         return
     tx.emit(
         SymposiumReprimandDue(
-            at=order.scheduled_at if order.scheduled_at is not None else order.created_at,
+            at=order_time(order, ctx),
             player=PlayerId(order.actor),
             faction=Faction(order.subject),
             owed=payload_int(order, "owed"),

@@ -26,7 +26,7 @@ from greatwork.rules.memory import (
     scar,
     update_scholar,
 )
-from greatwork.rules.order import handles, schedule
+from greatwork.rules.order import handles, order_time, schedule
 from greatwork.rules.player import parse_faction
 from greatwork.rules.state import CampaignState, Contract, EmployerKind, Order, Scholar
 from greatwork.rules.text import clean_reason
@@ -280,19 +280,14 @@ def force_defection(
 # --- followups -------------------------------------------------------------------------------
 
 
-def _when(order: Order) -> Instant:
-    return order.scheduled_at if order.scheduled_at is not None else order.created_at
-
-
 @handles(RETURN_ORDER)
 def _return_offer(tx: Tx, order: Order, ctx: Context) -> None:
     """Three days after a defection: the old employer's strings, never a move (Q-41)."""
-    del ctx
     scholar = ScholarId(order.subject or "")
     key = str(order.payload.get("key") or "")
     if scholar not in tx.state.scholars or not key:
         return
-    at = _when(order)
+    at = order_time(order, ctx)
     change_feeling(tx, scholar, key, RETURN_FEELING, at, "return offer: strings attached")
     remember(tx, scholar, "return_offer", key, at, "strings attached")
 
@@ -300,8 +295,7 @@ def _return_offer(tx: Tx, order: Order, ctx: Context) -> None:
 @handles(GRUDGE_ORDER)
 def _grudge(tx: Tx, order: Order, ctx: Context) -> None:
     """Two days after a refused offer: the rivalry sets in."""
-    del ctx
     scholar = ScholarId(order.subject or "")
     key = str(order.payload.get("key") or "")
     if scholar in tx.state.scholars and key:
-        change_feeling(tx, scholar, key, GRUDGE_FEELING, _when(order), "rivalry")
+        change_feeling(tx, scholar, key, GRUDGE_FEELING, order_time(order, ctx), "rivalry")

@@ -23,7 +23,7 @@ from greatwork.rules.errors import Conflict, InvalidInput, PermissionDenied
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, MentorshipId, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, get_scholar, player_key, update_scholar
-from greatwork.rules.order import STEP_MENTORSHIP, cancel, handles, schedule
+from greatwork.rules.order import STEP_MENTORSHIP, cancel, handles, order_time, schedule
 from greatwork.rules.player import bump_counter, gain_influence, next_id
 from greatwork.rules.sidecast import attend
 from greatwork.rules.state import (
@@ -324,8 +324,7 @@ def _cancel_activation(tx: Tx, order: Order, m: Mentorship | None, at: Instant, 
 
 @handles(ACTIVATION_ORDER, step=STEP_MENTORSHIP)
 def _activate(tx: Tx, order: Order, ctx: Context) -> None:
-    # Handlers are not told the digest's time; the order's due time is the closest we know.
-    at = order.scheduled_at if order.scheduled_at is not None else order.created_at
+    at = order_time(order, ctx)
     m = tx.state.mentorships.get(MentorshipId(order.subject or ""))
     if m is None or m.status is not MentorshipStatus.PENDING:
         _cancel_activation(tx, order, None, at, "no pending mentorship")

@@ -33,7 +33,7 @@ from greatwork.rules.defection import (
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, OfferId, ScholarId
 from greatwork.rules.memory import change_feeling, player_key, update_scholar
-from greatwork.rules.order import handles
+from greatwork.rules.order import handles, order_time
 from greatwork.rules.player import InfluenceChanged, change_reputation
 from greatwork.rules.relationship import rel
 from greatwork.rules.state import (
@@ -366,5 +366,5 @@ def _refuse(
 @handles(DEADLINE_ORDER)
 def _deadline(tx: Tx, order: Order, ctx: Context) -> None:
     """The chain's deadline: resolve it (once; later orders for it find it resolved)."""
-    at = order.scheduled_at if order.scheduled_at is not None else order.created_at
+    at = order_time(order, ctx)
     resolve_chain(tx, ctx, OfferId(order.subject or ""), at)

@@ -12,7 +12,7 @@ from greatwork.rules.errors import Conflict, PermissionDenied
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, get_scholar, player_key, update_scholar
-from greatwork.rules.order import handles, schedule
+from greatwork.rules.order import handles, order_time, schedule
 from greatwork.rules.player import gain_influence, update_player
 from greatwork.rules.relationship import rel
 from greatwork.rules.state import CampaignState, Contract, EmployerKind, Order, Player
@@ -255,12 +255,11 @@ def _recruit(tx: Tx, cmd: Recruit, ctx: Context) -> None:
 
 @handles(GRUDGE_ORDER)
 def _grudge_due(tx: Tx, order: Order, ctx: Context) -> None:
-    del ctx
     if order.subject is None or order.actor is None:
         return
     scholar, player = ScholarId(order.subject), PlayerId(order.actor)
     if scholar not in tx.state.scholars:
         return  # retired meanwhile: nobody left to resent anything
-    at = order.scheduled_at if order.scheduled_at is not None else order.created_at
+    at = order_time(order, ctx)
     tx.emit(RecruitmentGrudge(at=at, scholar=scholar, player=player))
     change_feeling(tx, scholar, player_key(player), GRUDGE_FEELING, at, "recruitment_grudge")

@@ -19,7 +19,7 @@ from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.generation import first_rung
 from greatwork.rules.ids import ExpeditionCode, Instant, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, player_key, remember, update_scholar
-from greatwork.rules.order import cancel, handles, schedule
+from greatwork.rules.order import cancel, handles, order_time, schedule
 from greatwork.rules.player import gain_influence
 from greatwork.rules.roster import ScholarSpawned, generate_next
 from greatwork.rules.state import (
@@ -203,9 +203,7 @@ def _schedule_phase(
 
 def _run_phase(tx: Tx, order: Order, ctx: Context) -> None:
     """A phase comes due: the sponsor gains feeling and influence, the next phase is booked."""
-    del ctx
-    # Handlers are not told the digest's time: use the due time, or the digest's if later.
-    at = Instant(max(order.scheduled_at or order.created_at, tx.state.last_digest_at or 0))
+    at = order_time(order, ctx)
     sponsor = PlayerId(str(order.actor))
     scholar = tx.state.scholars.get(ScholarId(str(order.subject)))
     if scholar is None or scholar.sidecast is None or scholar.contract.player != sponsor:

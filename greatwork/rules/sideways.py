@@ -21,7 +21,7 @@ from greatwork.rules.content import Effect, EffectKind, SidewaysEntry
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import ExpeditionCode, Instant, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, player_key
-from greatwork.rules.order import handles, payload_int, schedule
+from greatwork.rules.order import handles, order_time, payload_int, schedule
 from greatwork.rules.player import InfluenceChanged, change_reputation, gain_influence
 from greatwork.rules.state import CampaignState, Expedition, Landmark, Order
 from greatwork.rules.theory import spawn_theory
@@ -243,7 +243,6 @@ def apply_sideways(
 @handles(OPPORTUNITY_ORDER)
 def _pay_opportunity(tx: Tx, order: Order, ctx: Context) -> None:
     """Q-18: an opportunity pays when it comes due (capped influence, clamped reputation)."""
-    del ctx
     if order.actor is None or order.actor not in tx.state.players:
         return
     player = PlayerId(order.actor)
@@ -252,14 +251,14 @@ def _pay_opportunity(tx: Tx, order: Order, ctx: Context) -> None:
     faction = Faction(str(order.payload.get("faction") or Faction.ACADEMIA))
     reason = f"opportunity {name}"
     gained = gain_influence(
-        tx, player, {faction: payload_int(order, "influence")}, _order_time(order), reason, ref
+        tx, player, {faction: payload_int(order, "influence")}, order_time(order, ctx), reason, ref
     )
     reputation = change_reputation(
-        tx, player, payload_int(order, "reputation"), _order_time(order), reason, ref
+        tx, player, payload_int(order, "reputation"), order_time(order, ctx), reason, ref
     )
     tx.emit(
         OpportunityPaid(
-            at=_order_time(order),
+            at=order_time(order, ctx),
             player=player,
             name=name,
             expedition=ref,
@@ -267,8 +266,3 @@ def _pay_opportunity(tx: Tx, order: Order, ctx: Context) -> None:
             reputation=reputation,
         )
     )
-
-
-def _order_time(order: Order) -> Instant:
-    # Handlers are not told the digest's time; the order's due time is the closest we know.
-    return order.scheduled_at if order.scheduled_at is not None else order.created_at

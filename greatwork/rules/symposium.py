@@ -23,7 +23,7 @@ from greatwork.rules.debt import apply_reprisals
 from greatwork.rules.errors import Conflict, InvalidInput
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId, TopicId
-from greatwork.rules.order import handles, payload_int, schedule
+from greatwork.rules.order import handles, order_time, payload_int, schedule
 from greatwork.rules.player import bump_counter, change_reputation, next_id, update_player
 from greatwork.rules.pledge import (
     SymposiumMissed,
@@ -257,11 +257,10 @@ def launch_symposium(tx: Tx, ctx: Context, at: Instant) -> None:
 @handles(REMINDER_ORDER)
 def _remind(tx: Tx, order: Order, ctx: Context) -> None:
     """Remind each pledged player who has not voted, while the topic is still open."""
-    del ctx
     topic = tx.state.topics.get(TopicId(order.subject or ""))
     if topic is None or topic.status is not TopicStatus.VOTING:
         return
-    at = order.scheduled_at if order.scheduled_at is not None else order.created_at
+    at = order_time(order, ctx)
     for player_id, pledge in sorted(topic.pledges.items(), key=lambda kv: kv[0]):
         player = tx.state.players.get(player_id)
         if player is None or player_id in topic.votes:

@@ -168,6 +168,8 @@ def test_digest_runs_due_orders_and_replays(context: Context) -> None:
     result = _digest(launched.state, 1, START + 2 * DAY, context)
     reminders = [e for e in result.events if isinstance(e, SymposiumReminderDue)]
     assert [(r.player, r.stage) for r in reminders] == [(P1, 1), (P1, 2)]
+    # Due at +12 h and +24 h, they happen when the digest runs them, not before.
+    assert {r.at for r in reminders} == {Instant(START + 2 * DAY)}
     assert pending(result.state, REMINDER_ORDER) == []
     assert {o.status for o in result.state.orders.values() if o.type == REMINDER_ORDER} == {
         OrderStatus.COMPLETED
