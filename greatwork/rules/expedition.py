@@ -37,7 +37,7 @@ from greatwork.rules.expedition_rules import (
     wager_delta,
 )
 from greatwork.rules.ids import ExpeditionCode, Instant, PlayerId, ScholarId, TheoryId
-from greatwork.rules.memory import change_feeling, player_key
+from greatwork.rules.memory import change_feeling, player_key, remember
 from greatwork.rules.player import (
     InfluenceChanged,
     change_reputation,
@@ -253,8 +253,12 @@ def _resolve_one(tx: Tx, ctx: Context, expedition: Expedition, at: Instant, dige
             tx, leader, EXPEDITION_REWARDS[expedition.type], at, "expedition reward", code
         )
     feeling = FAILURE_FEELING if outcome is Outcome.FAILURE else SUCCESS_FEELING
+    # The team remembers the work: a recent discovery keeps a scholar off the career plateau
+    # that makes rival offers tempting (section 3.10).
+    fact = "expedition" if outcome is Outcome.FAILURE else "discovery"
     for sid in expedition.team:
         change_feeling(tx, sid, player_key(leader), feeling, at, reason=f"expedition {code}")
+        remember(tx, sid, fact, code, at, f"{expedition.type} {outcome}")
     if expedition.theory is not None:
         settle_theory(tx, expedition.theory, outcome, f"expedition:{code}", at)
     opened = apply_sideways(tx, ctx, expedition, entry, at) if entry is not None else False

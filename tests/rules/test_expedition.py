@@ -19,6 +19,7 @@ from greatwork.rules import expedition as expedition_module
 from greatwork.rules.codec import decode_event, encode_event
 from greatwork.rules.command import Context
 from greatwork.rules.constants import DAY, Confidence, Depth, ExpeditionType, Faction, Outcome
+from greatwork.rules.defection import plateau
 from greatwork.rules.errors import (
     Conflict,
     InsufficientInfluence,
@@ -572,6 +573,18 @@ def test_failure_sours_the_team_and_draws_from_the_depth_table(peers: Calls) -> 
     assert tx.state.scholars[ScholarId("s.a")].memory.feelings[player_key(P1)] == -2.0
     empty = tiny_content(sideways=(), failure_tables={})
     assert one(resolve(state, [5], content=empty)).failure is None
+
+
+@pytest.mark.parametrize(("roll", "kind"), [(70, "discovery"), (5, "expedition")])
+def test_the_team_remembers_the_expedition(peers: Calls, roll: int, kind: str) -> None:
+    """Team members keep a fact of the work, which keeps them off the career plateau."""
+    del peers
+    state = launched(make_state([make_player()], [employed("s.a")]), team=(ScholarId("s.a"),))
+    assert plateau(state.scholars[ScholarId("s.a")], LATER) == 0.2
+    tx = resolve(state, [roll, 1])
+    (fact,) = tx.state.scholars[ScholarId("s.a")].memory.facts
+    assert (fact.kind, fact.subject, fact.at) == (kind, "AX-1", LATER)
+    assert plateau(tx.state.scholars[ScholarId("s.a")], LATER) == 0.0
 
 
 @pytest.mark.parametrize(
