@@ -16,7 +16,7 @@ from greatwork.rules.content import Content
 from greatwork.rules.errors import GamePaused
 from greatwork.rules.event import Event, Tx
 from greatwork.rules.ids import Instant, PlayerId
-from greatwork.rules.player import ensure_player
+from greatwork.rules.player import ensure_player, note_activity
 from greatwork.rules.state import CampaignState
 
 
@@ -94,4 +94,6 @@ def execute(state: CampaignState, command: Command, ctx: Context) -> Result:
     if command.player_command:
         ensure_player(tx, command.actor, command.actor_name, command.at)
     decider(tx, command, ctx)
+    if command.player_command:
+        note_activity(tx, command.actor, command.at)
     return Result(tx.state, tuple(tx.events))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from greatwork.rules.constants import (
+    DAY,
     FACTION_ALIASES,
     FACTIONS,
     REPUTATION_MAX,
@@ -17,6 +18,8 @@ from greatwork.rules.errors import InsufficientInfluence, InvalidInput, NotFound
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, PlayerId
 from greatwork.rules.state import CampaignState, Player
+
+ACTIVITY_RESOLUTION = DAY  # activity is kept to the day: enough for a 14-day rule
 
 
 def influence_cap(reputation: int) -> int:
@@ -68,6 +71,13 @@ class PlayerJoined(Event):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PlayerActive(Event):
+    """A player acted; recorded at most once a day (symposium pledges skip the inactive)."""
+
+    player: PlayerId
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReputationChanged(Event):
     """A player's reputation moved by ``delta`` (already clamped) to ``after``."""
 
@@ -92,6 +102,11 @@ class InfluenceChanged(Event):
 def _joined(state: CampaignState, e: PlayerJoined) -> CampaignState:
     player = Player(id=e.player, display_name=e.display_name, joined_at=e.at, last_active_at=e.at)
     return dataclasses.replace(state, players={**state.players, e.player: player})
+
+
+@applies(PlayerActive)
+def _active(state: CampaignState, e: PlayerActive) -> CampaignState:
+    return update_player(state, dataclasses.replace(state.players[e.player], last_active_at=e.at))
 
 
 @applies(ReputationChanged)
@@ -123,6 +138,13 @@ def ensure_player(tx: Tx, player: PlayerId, display_name: str, at: Instant) -> N
     if player not in tx.state.players:
         name = (display_name or str(player)).strip()[:64] or str(player)
         tx.emit(PlayerJoined(at=at, player=player, display_name=name))
+
+
+def note_activity(tx: Tx, player: PlayerId, at: Instant) -> None:
+    """Record that the player acted, unless that is already known for the last day."""
+    record = tx.state.players.get(player)
+    if record is not None and at - record.last_active_at >= ACTIVITY_RESOLUTION:
+        tx.emit(PlayerActive(at=at, player=player))
 
 
 def change_reputation(

@@ -6,13 +6,15 @@ import dataclasses
 
 import pytest
 
+from greatwork.rules.admin import AdjustReputation
 from greatwork.rules.codec import decode, decode_event, encode, encode_event
-from greatwork.rules.constants import Faction
+from greatwork.rules.constants import DAY, Confidence, Faction
 from greatwork.rules.errors import InsufficientInfluence, InvalidInput, ReplayError
 from greatwork.rules.event import Event, Tx, apply, apply_all
 from greatwork.rules.ids import Instant, PlayerId
 from greatwork.rules.player import (
     InfluenceChanged,
+    PlayerActive,
     capped_gain,
     change_reputation,
     ensure_player,
@@ -22,7 +24,8 @@ from greatwork.rules.player import (
     spend_influence,
 )
 from greatwork.rules.state import CampaignState
-from tests.rules.builders import T0, influence, make_player, make_state
+from greatwork.rules.theory import SubmitTheory
+from tests.rules.builders import T0, influence, make_player, make_state, run
 
 P1 = PlayerId("p1")
 
@@ -139,3 +142,21 @@ def test_apply_refuses_events_without_applier() -> None:
 
     with pytest.raises(ReplayError, match="no applier for Stray"):
         apply(make_state(), Stray(at=T0))
+
+
+def test_player_commands_record_activity_once_a_day() -> None:
+    """The symposium's 14-day inactivity rule needs to know who acts, not only who votes."""
+
+    def theory(at: int) -> SubmitTheory:
+        return SubmitTheory(
+            actor=P1, at=Instant(at), theory="Tin came by sea", confidence=Confidence.SUSPECT
+        )
+
+    state = make_state([make_player("p1")])
+    same_day = run(state, theory(T0 + 3_600))
+    assert not any(isinstance(e, PlayerActive) for e in same_day.events)
+    later = run(same_day.state, theory(T0 + 20 * DAY))
+    assert later.events[-1] == PlayerActive(at=Instant(T0 + 20 * DAY), player=P1)
+    assert later.state.players[P1].last_active_at == T0 + 20 * DAY
+    admin = AdjustReputation(actor=P1, at=Instant(T0 + 40 * DAY), player=P1, delta=1)
+    assert not any(isinstance(e, PlayerActive) for e in run(later.state, admin).events)
