@@ -49,11 +49,12 @@ _CODE = re.compile(r"[A-Za-z0-9_-]+")
 def split_cost(total: int, funders: tuple[Faction, ...]) -> dict[Faction, int]:
     """D5: split a cost over the funders as evenly as possible, the remainder from the first.
 
-    Zero shares are left out, e.g. 2 over three funders is 2 from the first.
+    The remainder is spread one unit at a time from the first listed funder on, so 2 over
+    three funders is 1 and 1 (the third pays nothing), never 2 from the first alone. Zero
+    shares are left out.
     """
     share, remainder = divmod(total, len(funders))
-    paid = dict.fromkeys(funders, share)
-    paid[funders[0]] += remainder
+    paid = {faction: share + (1 if i < remainder else 0) for i, faction in enumerate(funders)}
     return {faction: amount for faction, amount in paid.items() if amount}
 
 

@@ -317,7 +317,7 @@ def test_scenario_5_duplicate_funding_is_refused() -> None:
         (6, ("religion", "foreign"), {"religion": 3, "foreign": 3}),
         (2, ("foreign",), {"foreign": 2}),
         (2, ("industry", "academia"), {"industry": 1, "academia": 1}),
-        (2, ("religion", "academia", "foreign"), {"religion": 2}),
+        (2, ("religion", "academia", "foreign"), {"religion": 1, "academia": 1}),
         (1, ("government", "academia"), {"government": 1}),
     ],
 )
