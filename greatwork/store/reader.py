@@ -1,0 +1,240 @@
+"""The journal's reads, on their own connection so they never wait for the writer.
+
+In WAL mode a reader sees the last commit, even while the writer holds a transaction open.
+Nothing here decodes JSON: the campaign actor does that on its own thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+import aiosqlite
+
+from greatwork.store.errors import UnknownCampaignError
+from greatwork.store.rows import CampaignRow, EventRow, JournalRow, Loaded, PressRow, SnapshotRow
+
+_PRESS = "id, seq, kind, headline, body, meta, at, release_at, digest"
+_FOLD = "gw_casefold"
+
+
+def _positive(name: str, value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+
+
+class JournalReader:
+    """Read queries over the reader connection (autocommit, ``query_only``)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        # load() runs several statements in one read transaction; two at once on one
+        # connection would nest BEGINs, so they take turns.
+        self._snapshot_lock = asyncio.Lock()
+
+    async def setup(self) -> None:
+        """Register the Unicode case folding that press searches use."""
+        await self._conn.create_function(_FOLD, 1, str.casefold, deterministic=True)
+
+    async def campaigns(self) -> list[CampaignRow]:
+        """Every campaign, oldest first."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT campaign_id, seed, created_at, name FROM campaigns"
+            " ORDER BY created_at, campaign_id"
+        )
+        return [CampaignRow(*row) for row in rows]
+
+    async def durable(self) -> tuple[dict[str, int], set[str]]:
+        """The last event of each campaign (-1 when none) and the set of campaigns stored."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT c.campaign_id, (SELECT MAX(e.seq) FROM events e"
+            " WHERE e.campaign_id = c.campaign_id) FROM campaigns c"
+        )
+        last = {str(cid): -1 if seq is None else int(seq) for cid, seq in rows}
+        return last, set(last)
+
+    async def load(self, campaign_id: str, *, from_scratch: bool = False) -> Loaded:
+        """What a campaign needs to rebuild itself, read in one consistent snapshot.
+
+        Args:
+            campaign_id: the campaign.
+            from_scratch: return every event (from seq 0) even when a snapshot exists; the
+                latest snapshot is still returned, for comparison.
+
+        Raises:
+            UnknownCampaignError: no such campaign in the journal.
+        """
+        conn = self._conn
+        async with self._snapshot_lock:
+            await conn.execute_fetchall("BEGIN")
+            try:
+                found = list(
+                    await conn.execute_fetchall(
+                        "SELECT campaign_id, seed, created_at, name FROM campaigns"
+                        " WHERE campaign_id = ?",
+                        (campaign_id,),
+                    )
+                )
+                if not found:
+                    raise UnknownCampaignError(
+                        f"the journal has no campaign {campaign_id!r}; "
+                        "list the stored campaigns with `greatwork export-log`"
+                    )
+                snaps = list(
+                    await conn.execute_fetchall(
+                        "SELECT seq, at, data FROM snapshots WHERE campaign_id = ?"
+                        " ORDER BY seq DESC LIMIT 1",
+                        (campaign_id,),
+                    )
+                )
+                snapshot = SnapshotRow(*snaps[0]) if snaps else None
+                start = 0 if snapshot is None or from_scratch else snapshot.seq
+                events = [
+                    EventRow(*row)
+                    for row in await conn.execute_fetchall(
+                        "SELECT seq, at, kind, data FROM events"
+                        " WHERE campaign_id = ? AND seq >= ? ORDER BY seq",
+                        (campaign_id, start),
+                    )
+                ]
+                max_press, pending = await self._press_state(campaign_id)
+            finally:
+                await conn.execute_fetchall("COMMIT")
+        return Loaded(
+            campaign=CampaignRow(*found[0]),
+            snapshot=snapshot,
+            events=events,
+            max_press_id=max_press,
+            pending_press=pending,
+        )
+
+    async def _press_state(self, campaign_id: str) -> tuple[int, list[PressRow]]:
+        conn = self._conn
+        rows = list(
+            await conn.execute_fetchall(
+                "SELECT COALESCE(MAX(id), 0),"
+                " (SELECT at FROM events WHERE campaign_id = ? ORDER BY seq DESC LIMIT 1)"
+                " FROM press WHERE campaign_id = ?",
+                (campaign_id, campaign_id),
+            )
+        )
+        max_press, latest = int(rows[0][0]), rows[0][1]
+        pending = [
+            PressRow(*row)
+            for row in await conn.execute_fetchall(
+                f"SELECT {_PRESS} FROM press WHERE campaign_id = ? AND release_at > ?"  # noqa: S608 (constant column list)
+                " ORDER BY release_at, id",
+                (campaign_id, -1 if latest is None else latest),
+            )
+        ]
+        return max_press, pending
+
+    async def events(
+        self, campaign_id: str | None = None, *, after_seq: int = -1, page_size: int = 500
+    ) -> AsyncIterator[JournalRow]:
+        """Stream events in journal order, one page per query, never the whole journal at once.
+
+        Args:
+            campaign_id: one campaign, or None for every campaign (ordered by campaign id).
+            after_seq: only events with a greater seq.
+            page_size: rows per query.
+        """
+        _positive("page_size", page_size)
+        conn = self._conn
+        key: tuple[str, int] | None = None
+        while True:
+            if campaign_id is not None:
+                sql = (
+                    "SELECT campaign_id, seq, at, kind, data FROM events"
+                    " WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+                )
+                params: tuple[object, ...] = (
+                    campaign_id,
+                    after_seq if key is None else key[1],
+                    page_size,
+                )
+            elif key is None:
+                sql = (
+                    "SELECT campaign_id, seq, at, kind, data FROM events"
+                    " WHERE seq > ? ORDER BY campaign_id, seq LIMIT ?"
+                )
+                params = (after_seq, page_size)
+            else:
+                sql = (
+                    "SELECT campaign_id, seq, at, kind, data FROM events"
+                    " WHERE (campaign_id, seq) > (?, ?) AND seq > ?"
+                    " ORDER BY campaign_id, seq LIMIT ?"
+                )
+                params = (key[0], key[1], after_seq, page_size)
+            page = [JournalRow(*row) for row in await conn.execute_fetchall(sql, params)]
+            for row in page:
+                yield row
+            if len(page) < page_size:
+                return
+            key = (page[-1].campaign_id, page[-1].seq)
+
+    async def last_events(self, campaign_id: str, limit: int) -> list[EventRow]:
+        """The newest ``limit`` events of a campaign, newest first."""
+        _positive("limit", limit)
+        rows = await self._conn.execute_fetchall(
+            "SELECT seq, at, kind, data FROM events WHERE campaign_id = ?"
+            " ORDER BY seq DESC LIMIT ?",
+            (campaign_id, limit),
+        )
+        return [EventRow(*row) for row in rows]
+
+    async def press(
+        self,
+        campaign_id: str,
+        *,
+        released_by: int,
+        limit: int,
+        query: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> list[PressRow]:
+        """Released press releases, newest first.
+
+        Args:
+            campaign_id: the campaign.
+            released_by: only releases with ``release_at`` at or before this instant.
+            limit: at most this many.
+            query: keep those whose headline or body contains it, ignoring case (Unicode
+                case folding; ``%`` and ``_`` are plain characters).
+            kinds: keep only these press kinds (all when empty).
+        """
+        _positive("limit", limit)
+        where = ["campaign_id = ?", "release_at <= ?"]
+        params: list[object] = [campaign_id, released_by]
+        if query:
+            folded = query.casefold()
+            where.append(f"(instr({_FOLD}(headline), ?) > 0 OR instr({_FOLD}(body), ?) > 0)")
+            params += [folded, folded]
+        if kinds:
+            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            params += list(kinds)
+        params.append(limit)
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_PRESS} FROM press WHERE {' AND '.join(where)}"  # noqa: S608 (placeholders only; values are bound)
+            " ORDER BY release_at DESC, id DESC LIMIT ?",
+            params,
+        )
+        return [PressRow(*row) for row in rows]
+
+    async def press_item(self, campaign_id: str, press_id: int) -> PressRow | None:
+        """One press release by its number, released or not; None when there is none."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                f"SELECT {_PRESS} FROM press WHERE campaign_id = ? AND id = ?",  # noqa: S608 (constant column list)
+                (campaign_id, press_id),
+            )
+        )
+        return PressRow(*rows[0]) if rows else None
+
+    async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
+        """Releases with ``after < release_at <= upto``, oldest first: one Gazette's contents."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_PRESS} FROM press WHERE campaign_id = ?"  # noqa: S608 (constant column list)
+            " AND release_at > ? AND release_at <= ? ORDER BY release_at, id",
+            (campaign_id, after, upto),
+        )
+        return [PressRow(*row) for row in rows]
