@@ -1,0 +1,1 @@
+"""pykka actors: campaigns, their entities, the press desk, the clock and the supervisor."""
