@@ -20,7 +20,7 @@ from greatwork.rules.ids import Instant, PlayerId, ProjectId
 from greatwork.rules.player import bump_counter, gain_influence, next_id, parse_faction
 from greatwork.rules.standing import active_record, ending_status, relfac
 from greatwork.rules.state import CampaignState, Project, RecordStatus
-from greatwork.rules.text import MAX_REASON_LENGTH, clean_text
+from greatwork.rules.text import MAX_REASON_LENGTH, clean_reason, clean_text
 
 PROJECT_WEIGHT: Final = 5.0
 PROJECT_RATE: Final = 0.08
@@ -36,6 +36,7 @@ class ProjectCreated(Event):
 
     project: Project
     by: str
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +92,7 @@ class CreateProject(Command):
     name: str
     faction: Faction
     target: float
+    reason: str = ""
 
     player_command: ClassVar[bool] = False
     allowed_while_paused: ClassVar[bool] = True
@@ -110,7 +112,11 @@ def _create_project(tx: Tx, cmd: CreateProject, ctx: Context) -> None:
         target=float(cmd.target),
         created_at=cmd.at,
     )
-    tx.emit(ProjectCreated(at=cmd.at, project=project, by=cmd.actor))
+    tx.emit(
+        ProjectCreated(
+            at=cmd.at, project=project, by=cmd.actor, reason=clean_reason(cmd.reason, "")
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

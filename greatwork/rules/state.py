@@ -615,6 +615,41 @@ class Pause:
     since: Instant
 
 
+# --- moderation ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationOverride:
+    """An admin's ruling that one exact text passes moderation (see ``rules.moderation``).
+
+    ``surface``, ``stage`` and ``category`` narrow where it applies; ``None`` means anywhere.
+    """
+
+    id: str
+    text_hash: str  # SHA-256 hex of the stripped text
+    created_at: Instant
+    created_by: str
+    surface: str | None = None
+    stage: str | None = None
+    category: str | None = None
+    notes: str = ""
+    expires_at: Instant | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModerationRecord:
+    """One entry of the recent moderation log: a text checked, and whether it was blocked."""
+
+    at: Instant
+    surface: str
+    text_hash: str
+    snippet: str
+    blocked: bool
+    category: str | None = None
+    stage: str = ""
+    override: str | None = None  # the override that let a flagged text through
+
+
 # --- the campaign ----------------------------------------------------------------------------
 
 
@@ -655,6 +690,8 @@ class CampaignState:
     contributions: tuple[Contribution, ...] = ()
     landmarks: tuple[Landmark, ...] = ()
     llm_failing_since: Instant | None = None
+    moderation_overrides: Mapping[str, ModerationOverride] = field(default_factory=dict)
+    moderation_log: tuple[ModerationRecord, ...] = ()  # the newest last, at most 50
 
     @property
     def paused(self) -> bool:
