@@ -18,6 +18,7 @@ from greatwork.content._parse import (
     parse_traits,
     parse_world,
 )
+from greatwork.content._press import parse_press
 from greatwork.content._schema import ContentError, Node
 from greatwork.content._tables import parse_failures, parse_sideways
 from greatwork.rules.content import Content
@@ -31,6 +32,7 @@ FILES = (
     "failures.yaml",
     "sideways.yaml",
     "legends.yaml",
+    "press.yaml",
 )
 
 __all__ = ["DATA_DIR", "FILES", "ContentError", "load_content"]
@@ -87,6 +89,7 @@ def load_content(directory: Path | None = None) -> Content:
         symposium_topics=world.symposium_topics,
         institutions=world.institutions,
         career_titles=world.career_titles,
+        press_templates=parse_press(nodes["press.yaml"]),
     )
     legends = parse_legends(nodes["legends.yaml"], draft)
     return dataclasses.replace(draft, legends=legends)

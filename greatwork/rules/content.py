@@ -113,6 +113,20 @@ class TopicSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class PressTemplate:
+    """The wording of one press occasion (``press.yaml``): headline and body variants.
+
+    Each text may use the ``{field}`` placeholders its occasion offers (``greatwork.press.
+    occasions``). A body is one paragraph per line; a paragraph whose field has no value is
+    left out.
+    """
+
+    occasion: str
+    headlines: tuple[str, ...]
+    bodies: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Everything the rules draw from besides the state."""
 
@@ -135,3 +149,5 @@ class Content:
     # Titles from the design that are not rungs of a ladder (a legend's "Chair"), per track,
     # mapped to the rung they count as.
     career_titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # The Gazette's wording, by occasion (empty: the press desk prints nothing).
+    press_templates: Mapping[str, PressTemplate] = field(default_factory=dict)

@@ -1,0 +1,122 @@
+"""Simulated seasons: every release is filled, capped and numbered, whether composed event by
+event (replayed with ``apply``) or as one batch."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from functools import cache
+
+import pytest
+
+from greatwork.press.compose import MAX_BODY, MAX_HEADLINE, compose
+from greatwork.press.item import PressDraft
+from greatwork.press.occasions import OCCASIONS
+from greatwork.rules.campaign import new_campaign
+from greatwork.rules.event import Event, apply
+from greatwork.rules.expedition import ExpeditionResolved
+from greatwork.rules.ids import CampaignId
+from greatwork.rules.state import CampaignState
+from greatwork.rules.theory import TheorySubmitted
+from greatwork.sim import SEASON_START, SimReport, simulate
+from tests.press.world import REAL
+
+SEEDS = (1, 2, 3, 4, 5)
+PLACEHOLDER = re.compile(r"\{\w+\}")
+KINDS = {occasion.kind for occasion in OCCASIONS.values()}
+
+
+@cache
+def _season(seed: int) -> SimReport:
+    return simulate(players=6, days=14, seed=seed, content=REAL)
+
+
+def _replayed(seed: int) -> tuple[list[tuple[int, Event]], list[PressDraft], CampaignState]:
+    """Replay the season's journal one event at a time, composing after each."""
+    report = _season(seed)
+    state = new_campaign(CampaignId(f"sim-{seed}"), seed, SEASON_START)
+    journal: list[tuple[int, Event]] = []
+    drafts: list[PressDraft] = []
+    for event in report.events:
+        state = apply(state, event)
+        journal.append((state.seq, event))
+        drafts.extend(compose([(state.seq, event)], state, REAL))
+    assert state == report.state
+    return journal, drafts, state
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_a_season_prints_clean_capped_press(seed: int, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="greatwork.press"):
+        _, drafts, _ = _replayed(seed)
+    assert not caplog.records, caplog.text
+    assert len(drafts) > 100
+    for draft in drafts:
+        text = f"{draft.headline}\n{draft.body}"
+        assert not PLACEHOLDER.search(text), text
+        assert 0 < len(draft.headline) <= MAX_HEADLINE
+        assert "\n" not in draft.headline
+        assert 0 < len(draft.body) <= MAX_BODY
+        assert draft.kind in KINDS
+        assert draft.at == draft.release_at
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_bulletins_are_numbered_in_order(seed: int) -> None:
+    journal, drafts, _ = _replayed(seed)
+    numbered = [d for d in drafts if "bulletin" in d.meta]
+    theories = sum(isinstance(event, TheorySubmitted) for _, event in journal)
+    assert theories > 5
+    assert [d.meta["bulletin"] for d in numbered] == list(range(1, theories + 1))
+    for draft in numbered:
+        assert draft.kind == "academic_bulletin"
+        assert f"Academic Bulletin No. {draft.meta['bulletin']}" in draft.headline
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_each_resolution_gets_one_report(seed: int) -> None:
+    journal, drafts, _ = _replayed(seed)
+    resolved = [e.code for _, e in journal if isinstance(e, ExpeditionResolved)]
+    reports = [
+        d.meta["code"]
+        for d in drafts
+        if d.meta["event"] == "ExpeditionResolved"
+        and d.kind in {"discovery_report", "retraction_notice"}
+    ]
+    assert reports == resolved
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_one_batch_prints_the_same_stories(seed: int) -> None:
+    journal, one_by_one, state = _replayed(seed)
+    batch = compose(journal, state, REAL)
+    assert [d.meta["occasion"] for d in batch] == [d.meta["occasion"] for d in one_by_one]
+    assert [d.seq for d in batch] == [d.seq for d in one_by_one]
+    for draft in batch:
+        assert not PLACEHOLDER.search(draft.headline + draft.body)
+        assert len(draft.body) <= MAX_BODY
+
+
+def test_seasons_cover_the_main_occasions() -> None:
+    seen: Counter[str] = Counter()
+    for seed in SEEDS:
+        seen.update(d.meta["occasion"] for d in _replayed(seed)[1])
+    expected = {
+        "theory_submitted",
+        "expedition_launched",
+        "expedition_failure",
+        "conference_scheduled",
+        "recruit_success",
+        "offer_made",
+        "symposium_launched",
+        "years_advanced",
+        "scholar_promoted",
+    }
+    assert expected <= set(seen), expected - set(seen)
+
+
+def test_composing_twice_gives_the_same_press() -> None:
+    journal, drafts, state = _replayed(SEEDS[0])
+    assert compose(journal, state, REAL) == compose(journal, state, REAL)
+    assert drafts == _replayed(SEEDS[0])[1]
