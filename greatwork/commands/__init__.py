@@ -1,0 +1,1 @@
+"""The platform-neutral command catalogue: every player command and /gw_admin subcommand."""
