@@ -1,14 +1,32 @@
-"""The ``greatwork`` command line: simulate (more subcommands arrive with the server)."""
+"""The ``greatwork`` command line: play, simulate, export-log, replay, config.
+
+Every subcommand takes ``--db PATH`` (default from the configuration) and ``--config FILE``.
+Exit status: 0 done, 1 a runtime failure (the message says what), 2 bad usage or a bad script,
+130 interrupted.
+"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import json
+import logging
+import signal
 import sys
-from collections import Counter
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from greatwork import __version__
+
+if TYPE_CHECKING:
+    from greatwork.config import Settings
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
 
 
 def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
@@ -28,6 +46,15 @@ def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, metavar="PATH", help="the journal file (default: from the configuration)"
+    )
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="a TOML configuration file (see docs)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     parser = argparse.ArgumentParser(
@@ -35,58 +62,285 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"greatwork {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    play = sub.add_parser(
+        "play",
+        help="play in the terminal, or run a script of commands",
+        description="Play in the terminal (interactive), or run a script of commands "
+        "(--script). Time is virtual: !digest and !advance move it.",
+    )
+    _common(play)
+    play.add_argument("--script", type=Path, metavar="FILE", help="run this script ('-': stdin)")
+    play.add_argument("--json", action="store_true", help="print one JSON object a line")
+    play.add_argument("--campaign", default="local", help="the campaign id (default: local)")
+    play.add_argument("--name", help="your player name (interactive)")
+    play.add_argument(
+        "--admin", action="append", default=[], metavar="NAME", help="make NAME an admin"
+    )
+
     sim = sub.add_parser(
         "simulate",
-        help="play a season with computer-driven players through the rules engine",
-        description="Play a season with computer-driven players and report what happened.",
+        help="play a season with computer-driven players",
+        description="Play a season with computer-driven players through the real server "
+        "(actors and journal) on a virtual clock, printing the Gazette digest by digest.",
     )
+    _common(sim)
     sim.add_argument("--players", type=_whole(1, 8), default=6, help="players, 1 to 8 (default 6)")
     sim.add_argument("--days", type=_whole(1, 3650), default=14, help="real days (default 14)")
     sim.add_argument("--seed", type=int, default=1, help="campaign seed (default 1)")
-    sim.add_argument("--json", action="store_true", help="print every event as a JSON line")
+    sim.add_argument(
+        "--json", action="store_true", help="print every press item and digest as JSON lines"
+    )
+
+    export = sub.add_parser(
+        "export-log",
+        help="write the journal as JSON lines",
+        description="Write every journaled event as one JSON object a line, oldest first.",
+    )
+    _common(export)
+    export.add_argument("--campaign", help="only this campaign")
+    export.add_argument("--out", type=Path, metavar="FILE", help="write here (default: stdout)")
+
+    replay = sub.add_parser(
+        "replay",
+        help="rebuild every campaign from its journal",
+        description="Rebuild every campaign from the journal alone and compare it with the "
+        "live state (latest snapshot + later events). Prints 'replay ok' or the first "
+        "difference.",
+    )
+    _common(replay)
+    replay.add_argument(
+        "--verify", action="store_true", required=True, help="compare (required: the only mode)"
+    )
+    replay.add_argument("--campaign", help="only this campaign")
+
+    config = sub.add_parser(
+        "config",
+        help="print the settings in effect (secrets hidden)",
+        description="Print the settings in effect, from defaults, the file, the environment "
+        "and flags, as JSON. Secrets show only as <set>.",
+    )
+    _common(config)
     return parser
 
 
-def _simulate(args: argparse.Namespace) -> int:
-    from greatwork.rules.codec import encode_event  # noqa: PLC0415 (fast --help)
-    from greatwork.sim import simulate  # noqa: PLC0415 (fast --help)
+def _settings(args: argparse.Namespace) -> Settings:
+    from greatwork.config import load_settings  # noqa: PLC0415 (fast --help)
 
-    report = simulate(players=args.players, days=args.days, seed=args.seed)
-    out = sys.stdout
-    if args.json:
-        for event in report.events:
-            out.write(json.dumps(encode_event(event), sort_keys=True) + "\n")
-        return 0
-    state = report.state
-    out.write(
-        f"Season of {args.days} days, {args.players} players, seed {args.seed}: "
-        f"{report.digests} digests, year {state.year}, {len(report.events)} events.\n"
+    return load_settings(config_file=args.config, overrides={"db_path": args.db})
+
+
+def _run(main: Awaitable[int]) -> int:
+    """Run a coroutine; SIGTERM and SIGINT cancel it, so every ``finally`` runs."""
+
+    async def guarded() -> int:
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        try:
+            return await main
+        except asyncio.CancelledError:
+            sys.stderr.write("\ninterrupted: stopped cleanly, nothing confirmed was lost\n")
+            return EXIT_INTERRUPTED
+
+    return asyncio.run(guarded())
+
+
+def _logging(settings: Settings, quiet: bool) -> None:  # noqa: FBT001 (one switch)
+    level = logging.WARNING if quiet else getattr(logging, settings.log_level)
+    logging.basicConfig(
+        level=level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    out.write("\nStandings:\n")
-    for player in sorted(state.players.values(), key=lambda p: -p.reputation):
-        balances = " ".join(f"{f[:3]}={v}" for f, v in player.influence.items())
-        out.write(f"  {player.display_name:<10} reputation {player.reputation:>4}  {balances}\n")
-    out.write("\nMoves accepted / refused:\n")
-    for name in sorted(set(report.accepted) | set(report.refused)):
-        out.write(f"  {name:<20} {report.accepted[name]:>5} / {report.refused[name]:<5}\n")
-    kinds = Counter(type(e).__name__ for e in report.events)
-    out.write("\nEvents:\n")
-    for name, count in kinds.most_common():
-        out.write(f"  {name:<26} {count:>6}\n")
+    logging.getLogger("pykka").setLevel(logging.WARNING)
+
+
+def _play(args: argparse.Namespace, settings: Settings) -> int:
+    from greatwork.play import script as s  # noqa: PLC0415 (fast --help)
+
+    statements: list[s.Statement] | None = None
+    if args.script is not None:
+        try:
+            text = (
+                sys.stdin.read()
+                if str(args.script) == "-"
+                else args.script.read_text(encoding="utf-8")
+            )
+        except OSError as error:
+            sys.stderr.write(f"greatwork play: cannot read {args.script}: {error.strerror}\n")
+            return EXIT_USAGE
+        try:
+            statements = s.parse_script(text.splitlines())
+        except s.ScriptError as error:
+            sys.stderr.write(f"{args.script}: {error}\n")
+            return EXIT_USAGE
+    for name in args.admin:
+        if not s.NAME.match(name):
+            sys.stderr.write(f"greatwork play: bad admin name {name!r}\n")
+            return EXIT_USAGE
+    _logging(settings, quiet=True)
+    return _run(_play_async(args, settings, statements))
+
+
+async def _play_async(
+    args: argparse.Namespace, settings: Settings, statements: Sequence[Any] | None
+) -> int:
+    from greatwork.actors.clock import VirtualClock  # noqa: PLC0415
+    from greatwork.actors.runtime import GameServer  # noqa: PLC0415
+    from greatwork.content import load_content  # noqa: PLC0415
+    from greatwork.play.session import SCRIPT_START, JsonOutput, PlaySession, TextOutput  # noqa: PLC0415
+    from greatwork.play.terminal import interactive  # noqa: PLC0415
+    from greatwork.rules.errors import GreatworkError  # noqa: PLC0415
+    from greatwork.rules.ids import CampaignId, Instant  # noqa: PLC0415
+
+    start = SCRIPT_START if statements is not None else Instant(int(time.time()))
+    clock = VirtualClock(start)
+    server = GameServer(settings, load_content(), clock=clock)
+    out: IO[str] = sys.stdout
+    try:
+        await server.start()
+        campaign = CampaignId(args.campaign)
+        latest = await server.latest_time(campaign)
+        if latest is not None and latest > clock.now():
+            await server.advance(latest)
+        output = JsonOutput(out) if args.json else TextOutput(out)
+        session = PlaySession(server, campaign, output, admins=args.admin)
+        try:
+            if statements is None:
+                return await interactive(session, out, args.name)
+            for statement in statements:
+                try:
+                    await session.run(statement)
+                except GreatworkError as error:
+                    sys.stderr.write(f"{args.script}: {error}\n")
+                    return EXIT_USAGE
+            return 0
+        finally:
+            await session.close()
+    finally:
+        await server.stop()
+
+
+def _export_log(args: argparse.Namespace, settings: Settings) -> int:
+    _logging(settings, quiet=True)
+    return _run(_export_async(args, settings))
+
+
+async def _export_async(args: argparse.Namespace, settings: Settings) -> int:
+    from greatwork.store import Store  # noqa: PLC0415
+
+    if not settings.db_path.exists():
+        sys.stderr.write(f"greatwork export-log: no journal at {settings.db_path}\n")
+        return EXIT_FAILURE
+    store = await Store.open(settings.db_path)
+    count = 0
+    try:
+        known = {c.campaign_id for c in await store.campaigns()}
+        if args.campaign is not None and args.campaign not in known:
+            listing = ", ".join(sorted(known)) or "none"
+            sys.stderr.write(
+                f"greatwork export-log: no campaign {args.campaign!r} (campaigns: {listing})\n"
+            )
+            return EXIT_FAILURE
+        with contextlib.ExitStack() as stack:
+            out: IO[str] = (
+                stack.enter_context(args.out.open("w", encoding="utf-8"))
+                if args.out is not None
+                else sys.stdout
+            )
+            async for row in store.events(args.campaign):
+                line = {
+                    "campaign": row.campaign_id,
+                    "seq": row.seq,
+                    "at": row.at,
+                    "kind": row.kind,
+                    "data": json.loads(row.data),
+                }
+                out.write(json.dumps(line, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        await store.close()
+    if args.out is not None:
+        sys.stderr.write(f"wrote {count} events to {args.out}\n")
     return 0
+
+
+def _replay(args: argparse.Namespace, settings: Settings) -> int:
+    _logging(settings, quiet=True)
+    return _run(_replay_async(args, settings))
+
+
+async def _replay_async(args: argparse.Namespace, settings: Settings) -> int:
+    from greatwork.rules.errors import ReplayError  # noqa: PLC0415
+    from greatwork.store import Store, first_difference, rebuild  # noqa: PLC0415
+
+    if not settings.db_path.exists():
+        sys.stderr.write(f"greatwork replay: no journal at {settings.db_path}\n")
+        return EXIT_FAILURE
+    store = await Store.open(settings.db_path)
+    try:
+        campaigns = [c.campaign_id for c in await store.campaigns()]
+        if args.campaign is not None:
+            if args.campaign not in campaigns:
+                sys.stderr.write(f"greatwork replay: no campaign {args.campaign!r}\n")
+                return EXIT_FAILURE
+            campaigns = [args.campaign]
+        for campaign in campaigns:
+            try:
+                live = rebuild(await store.load(campaign))
+                scratch = rebuild(await store.load(campaign, from_scratch=True), from_scratch=True)
+            except ReplayError as error:
+                sys.stdout.write(f"replay FAILED for {campaign}: {error}\n")
+                return EXIT_FAILURE
+            difference = first_difference(scratch, live)
+            if difference is not None:
+                sys.stdout.write(f"replay FAILED for {campaign}: {difference}\n")
+                return EXIT_FAILURE
+        sys.stdout.write(f"replay ok ({len(campaigns)} campaigns)\n")
+        return 0
+    finally:
+        await store.close()
+
+
+def _config(args: argparse.Namespace, settings: Settings) -> int:
+    del args
+    sys.stdout.write(json.dumps(settings.describe(), indent=2) + "\n")
+    return 0
+
+
+def _simulate(args: argparse.Namespace, settings: Settings) -> int:
+    from greatwork.simulate import run_simulation  # noqa: PLC0415 (fast --help)
+
+    _logging(settings, quiet=True)
+    return _run(run_simulation(args, settings, sys.stdout, sys.stderr))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    from greatwork.rules.errors import GreatworkError  # noqa: PLC0415 (fast --help)
+
     try:
-        match args.command:
-            case "simulate":
-                return _simulate(args)
+        try:
+            settings = _settings(args)
+        except GreatworkError as error:
+            sys.stderr.write(f"greatwork {args.command}: {error}\n")
+            return EXIT_USAGE
+        handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+            "play": _play,
+            "simulate": _simulate,
+            "export-log": _export_log,
+            "replay": _replay,
+            "config": _config,
+        }
+        return handlers[args.command](args, settings)
     except BrokenPipeError:  # the reader went away (| head): stop quietly
         sys.stderr.close()
         return 0
-    return 2  # pragma: no cover (argparse refuses unknown commands)
+    except GreatworkError as error:
+        sys.stderr.write(f"greatwork {args.command}: {error}\n")
+        return EXIT_FAILURE
 
 
 if __name__ == "__main__":

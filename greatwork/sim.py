@@ -71,7 +71,7 @@ def _ctx(state: CampaignState, content: Content, salt: str) -> Context:
     return Context(content=content, rng=command_rng(state, salt))
 
 
-def _bot_move(
+def bot_move(
     state: CampaignState, player: PlayerId, rng: random.Random, at: Instant, n: int
 ) -> Command | None:
     """One plausible move for a bot, or None to pass."""
@@ -179,7 +179,7 @@ def simulate(
             for _ in range(rng.randint(0, 2)):
                 moves += 1
                 when = Instant(rng.randint(last, at - 1))
-                command = _bot_move(report.state, player, rng, when, moves)
+                command = bot_move(report.state, player, rng, when, moves)
                 if command is None:
                     continue
                 name = type(command).__name__

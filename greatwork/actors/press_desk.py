@@ -1,0 +1,75 @@
+"""The press desk: releases a campaign's committed press at its time, in order.
+
+Press releases are composed by the campaign in the same journal batch as the events behind
+them, so they are as durable as the events. The desk gets them once committed
+(:class:`~greatwork.actors.messages.Publish`), releases those already due at once, holds the
+delayed ones (layered follow-ups, D10) until a clock tick passes their time, and hands each
+released item to the server exactly once, in (release time, number) order. On a restart it is
+given the campaign's still-pending items from the journal.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable, Iterable, Sequence
+
+from greatwork.actors import messages as m
+from greatwork.actors.base import FailureHook, GreatworkActor
+from greatwork.press.item import PressItem
+from greatwork.rules.ids import CampaignId, Instant
+
+log = logging.getLogger(__name__)
+
+Released = Callable[[CampaignId, Sequence[PressItem]], None]
+"""Hands released items to the server (thread-safe)."""
+
+
+class PressDeskActor(GreatworkActor):
+    """One per campaign."""
+
+    def __init__(
+        self,
+        campaign_id: CampaignId,
+        released: Released,
+        pending: Iterable[PressItem] = (),
+        *,
+        released_upto: int = 0,
+        failure_hook: FailureHook | None = None,
+    ) -> None:
+        super().__init__(f"press:{campaign_id}", failure_hook)
+        self.campaign_id = campaign_id
+        self._released = released
+        self._pending: list[tuple[int, int, PressItem]] = []
+        self._seen = released_upto  # the highest id handed over; later ones only
+        for item in pending:
+            self._hold(item)
+
+    def handle(self, message: object) -> object:
+        """Take committed items, release what is due."""
+        match message:
+            case m.Publish(items=items, now=now):
+                for item in items:
+                    self._hold(item)
+                self._release(now)
+                return None
+            case m.Tick(now=now):
+                self._release(now)
+                return None
+            case m.Barrier():
+                return len(self._pending)
+        raise TypeError(f"{self.key} does not handle {type(message).__name__}")
+
+    def _hold(self, item: PressItem) -> None:
+        if item.id <= self._seen or any(p.id == item.id for _, _, p in self._pending):
+            return  # already released or held: never twice
+        bisect.insort(self._pending, (item.release_at, item.id, item))
+
+    def _release(self, now: Instant) -> None:
+        due = bisect.bisect_right([p[0] for p in self._pending], now)
+        if not due:
+            return
+        items = [item for _, _, item in self._pending[:due]]
+        del self._pending[:due]
+        self._seen = max(self._seen, *(i.id for i in items))
+        self._released(self.campaign_id, items)

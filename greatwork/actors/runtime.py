@@ -1,0 +1,575 @@
+"""The server: the journal, the actors and the asyncio side that talks to them.
+
+:class:`GameServer` opens the journal, starts the supervisor and the clock, starts one campaign
+actor (with its press desk and entity actors) per campaign in the journal, and serves the
+front ends through :class:`CampaignGame`, which implements the command catalogue's ``Game``.
+
+The event loop never blocks on an actor: it asks with :func:`~greatwork.actors.base.ask_async`
+and actors reach the loop only through ``call_soon_threadsafe``. A command's reply waits until
+its events are committed. Shutdown stops the clock, the campaigns (which finish their queued
+messages), flushes the journal and closes it; every actor is stopped in a ``finally``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pykka
+
+from greatwork.actors import messages as m
+from greatwork.actors.base import ask_async
+from greatwork.actors.campaign import CampaignActor, CampaignDeps, Composer, NewCampaign
+from greatwork.actors.clock import ClockActor, SystemClock, VirtualClock
+from greatwork.actors.press_desk import PressDeskActor
+from greatwork.actors.schedule import Schedule, SlotKind
+from greatwork.actors.supervisor import SupervisorActor, SupervisorHooks
+from greatwork.actors.types import ActorFailedError, JournalEntry, Outcome, UnavailableError
+from greatwork.config import Settings
+from greatwork.press.item import PressItem
+from greatwork.rules.command import Command
+from greatwork.rules.content import Content
+from greatwork.rules.ids import CampaignId, Instant, PlayerId
+from greatwork.rules.state import CampaignState
+from greatwork.store import JournalError, Loaded, PressRow, Store, UnknownCampaignError
+
+log = logging.getLogger(__name__)
+
+ACTOR_STACK_SIZE = 512 * 1024  # bytes per actor thread (the default reserves 8 MiB each)
+_STOP_TIMEOUT = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class PressReleased:
+    """A press item went public."""
+
+    campaign_id: CampaignId
+    item: PressItem
+
+
+Notice = PressReleased | m.DigestDone
+
+
+@dataclass(slots=True)
+class _Campaign:
+    """What the server knows of one running campaign."""
+
+    campaign_id: CampaignId
+    ref: pykka.ActorRef[Any] | None
+    desk: pykka.ActorRef[Any]
+    committed: CampaignState | None = None
+    failed: str | None = None
+    new: NewCampaign | None = None  # how to create it again if its first batch never landed
+
+
+class GameServer:
+    """One process's game: every campaign in one journal file."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        content: Content,
+        *,
+        clock: SystemClock | VirtualClock | None = None,
+        compose: Composer | None = None,
+    ) -> None:
+        self.settings = settings
+        self.content = content
+        self.clock = clock or SystemClock()
+        self.schedule = Schedule.from_settings(settings)
+        if compose is None:
+            from greatwork.press.compose import compose as default_compose  # noqa: PLC0415
+
+            compose = default_compose
+        self._compose = compose
+        self.store: Store | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._campaigns: dict[CampaignId, _Campaign] = {}
+        self._staged: dict[CampaignId, list[m.Accepted]] = defaultdict(list)
+        self._subscribers: dict[CampaignId | None, list[asyncio.Queue[Notice]]] = defaultdict(list)
+        self._supervisor: pykka.ActorRef[Any] | None = None
+        self._clock_ref: pykka.ActorRef[Any] | None = None
+        self._creating: dict[CampaignId, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._closing = False
+        # Blocking waits (an actor stopping) run here, never in the loop's default executor.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="greatwork-wait")
+
+    # --- life -----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the journal, start the actors and every campaign in the journal."""
+        self._loop = asyncio.get_running_loop()
+        threading.stack_size(ACTOR_STACK_SIZE)
+        self.store = await Store.open(self.settings.db_path)
+        try:
+            self.store.on_commit(self._committed)
+            self.store.on_failure(self._journal_failed)
+            self._supervisor = SupervisorActor.start(
+                SupervisorHooks(
+                    restarted=self._threadsafe_restarted, gave_up=self._threadsafe_gave_up
+                ),
+                budget=self.settings.restart_budget,
+                window=self.settings.restart_window,
+            )
+            self._clock_ref = ClockActor.start(self.clock, self.schedule)
+            for row in await self.store.campaigns():
+                await self._start_campaign(CampaignId(row.campaign_id), None)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def stop(self) -> None:
+        """Stop the clock and the campaigns, flush and close the journal. Idempotent."""
+        if self._closing:
+            return
+        self._closing = True
+        try:
+            if self._clock_ref is not None:
+                self._clock_ref.stop(block=False)
+            refs = [
+                ref
+                for campaign in self._campaigns.values()
+                for ref in (campaign.ref, campaign.desk)
+                if ref is not None
+            ]
+            await self._blocking(_stop_all, refs)
+            if self._supervisor is not None:
+                await self._blocking(_stop_all, [self._supervisor])
+            if self.store is not None:
+                await self.store.close()
+        finally:
+            await self._blocking(_stop_registry)
+            self._executor.shutdown(wait=True)
+
+    async def _blocking(self, fn: Any, *args: object) -> Any:  # noqa: ANN401 (any callable)
+        """Run a blocking call on the server's own threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def __aenter__(self) -> GameServer:  # noqa: PYI034 (Self needs 3.11 typing; this is final)
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        await self.stop()
+
+    # --- campaigns ------------------------------------------------------------------------------
+
+    def campaign_ids(self) -> list[CampaignId]:
+        """Every campaign this server runs."""
+        return sorted(self._campaigns)
+
+    async def ensure_campaign(
+        self, campaign_id: CampaignId, *, seed: int = 1, name: str = ""
+    ) -> None:
+        """Start the campaign, creating it (with ``seed``) if the journal has none."""
+        if campaign_id in self._campaigns:
+            return
+        async with self._creating[campaign_id]:
+            if campaign_id in self._campaigns:
+                return
+            await self._start_campaign(
+                campaign_id, NewCampaign(campaign_id=campaign_id, seed=seed, name=name)
+            )
+            await self.settle(campaign_id)
+
+    async def _start_campaign(self, campaign_id: CampaignId, new: NewCampaign | None) -> None:
+        store = self._require_store()
+        loaded = None if new is not None else await store.load(campaign_id)
+        pending = [] if loaded is None else [_press_item(r) for r in loaded.pending_press]
+        released_upto = 0 if loaded is None else loaded.max_press_id
+        desk = PressDeskActor.start(
+            campaign_id,
+            self._threadsafe_released,
+            pending,
+            released_upto=max(0, released_upto - len(pending)) if pending else released_upto,
+            failure_hook=self._failure_hook,
+        )
+        campaign = _Campaign(campaign_id=campaign_id, ref=None, desk=desk, new=new)
+        self._campaigns[campaign_id] = campaign
+        source: Loaded | NewCampaign = new if new is not None else loaded  # type: ignore[assignment]
+        ref = self._start_actor(source, desk)
+        campaign.ref = ref
+        if self._supervisor is not None:
+            self._supervisor.tell(
+                m.Watch(
+                    f"campaign:{campaign_id}", ref, lambda: self._restart_from_journal(campaign_id)
+                )
+            )
+        if self._clock_ref is not None:
+            self._clock_ref.tell(m.Register(f"campaign:{campaign_id}", ref))
+        try:
+            state: CampaignState = await ask_async(ref, m.GetState(), self.settings.ask_timeout)
+        except UnavailableError as error:
+            log.critical("campaign %s could not start: %s", campaign_id, error)
+            return
+        if state.seq > 0:
+            await store.wait_durable(campaign_id, state.seq - 1)
+        if campaign.committed is None or campaign.committed.seq < state.seq:
+            campaign.committed = state
+
+    def _start_actor(
+        self, source: Loaded | NewCampaign, desk: pykka.ActorRef[Any]
+    ) -> pykka.ActorRef[Any]:
+        store = self._require_store()
+        deps = CampaignDeps(
+            content=self.content,
+            schedule=self.schedule,
+            clock=self.clock,
+            submit=store.submit_threadsafe,
+            stage=self._threadsafe_stage,
+            compose=self._compose,
+            press_desk=desk,
+            snapshot_every=self.settings.snapshot_every,
+            catch_up_cap=self.settings.catch_up_cap,
+            failure_hook=self._failure_hook,
+        )
+        return CampaignActor.start(source, deps)
+
+    def _restart_from_journal(self, campaign_id: CampaignId) -> pykka.ActorRef[Any] | None:
+        """Runs on the supervisor's thread: reload the campaign and start a new actor."""
+        loop = self._loop
+        store = self.store
+        campaign = self._campaigns.get(campaign_id)
+        if loop is None or store is None or campaign is None or self._closing:
+            return None
+
+        async def reload() -> Loaded | NewCampaign:
+            store.reset(campaign_id)
+            self._staged.pop(campaign_id, None)
+            try:
+                return await store.load(campaign_id)
+            except UnknownCampaignError:
+                if campaign.new is None:
+                    raise
+                return campaign.new  # its first batch never landed: create it again
+
+        source = asyncio.run_coroutine_threadsafe(reload(), loop).result(timeout=60)
+        ref = self._start_actor(source, campaign.desk)
+        if self._clock_ref is not None:
+            self._clock_ref.tell(m.Register(f"campaign:{campaign_id}", ref))
+        return ref
+
+    # --- hooks from actor threads (each hops onto the loop) ---------------------------------------
+
+    def _call(self, fn: Any, *args: object) -> None:  # noqa: ANN401 (any callable)
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
+            loop.call_soon_threadsafe(fn, *args)
+
+    def _failure_hook(self, key: str, urn: str, error: BaseException) -> None:
+        supervisor = self._supervisor
+        if supervisor is not None and not self._closing:
+            with contextlib.suppress(pykka.ActorDeadError):
+                supervisor.tell(m.Failed(key, urn, f"{type(error).__name__}: {error}"))
+
+    def _threadsafe_stage(self, accepted: m.Accepted) -> None:
+        self._call(self._staged[accepted.campaign_id].append, accepted)
+
+    def _threadsafe_released(self, campaign_id: CampaignId, items: Sequence[PressItem]) -> None:
+        self._call(self._released, campaign_id, tuple(items))
+
+    def _threadsafe_restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
+        self._call(self._restarted, key, ref)
+
+    def _threadsafe_gave_up(self, key: str, reason: str) -> None:
+        self._call(self._gave_up, key, reason)
+
+    # --- on the loop ------------------------------------------------------------------------------
+
+    def _committed(self, campaign_id: str, last_seq: int) -> None:
+        cid = CampaignId(campaign_id)
+        staged = self._staged.get(cid)
+        campaign = self._campaigns.get(cid)
+        if not staged or campaign is None:
+            return
+        done = [a for a in staged if a.last_seq <= last_seq]
+        staged[:] = [a for a in staged if a.last_seq > last_seq]
+        for accepted in done:
+            if campaign.committed is None or campaign.committed.seq < accepted.state.seq:
+                campaign.committed = accepted.state
+            if accepted.press:
+                with contextlib.suppress(pykka.ActorDeadError):
+                    campaign.desk.tell(m.Publish(accepted.press, self.clock.now()))
+            for digest in accepted.digests:
+                self._notify(cid, digest)
+
+    def _journal_failed(self, campaign_id: str, error: BaseException) -> None:
+        cid = CampaignId(campaign_id)
+        self._staged.pop(cid, None)
+        campaign = self._campaigns.get(cid)
+        if campaign is None or campaign.ref is None or self._closing:
+            return
+        log.error("journal failed for %s: %s; rebuilding it from the journal", cid, error)
+        self._failure_hook(f"campaign:{cid}", campaign.ref.actor_urn, error)
+
+    def _released(self, campaign_id: CampaignId, items: tuple[PressItem, ...]) -> None:
+        for item in items:
+            self._notify(campaign_id, PressReleased(campaign_id, item))
+
+    def _restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
+        kind, _, ident = key.partition(":")
+        campaign = self._campaigns.get(CampaignId(ident))
+        if kind == "campaign" and campaign is not None:
+            campaign.ref = ref
+            campaign.failed = None
+
+    def _gave_up(self, key: str, reason: str) -> None:
+        kind, _, ident = key.partition(":")
+        campaign = self._campaigns.get(CampaignId(ident))
+        if kind == "campaign" and campaign is not None:
+            campaign.failed = reason
+            campaign.ref = None
+
+    def _notify(self, campaign_id: CampaignId, notice: Notice) -> None:
+        for queue in (*self._subscribers.get(campaign_id, ()), *self._subscribers.get(None, ())):
+            queue.put_nowait(notice)
+
+    # --- the API the front ends use ---------------------------------------------------------------
+
+    def subscribe(self, campaign_id: CampaignId | None = None) -> asyncio.Queue[Notice]:
+        """A queue of released press and finished digests (of one campaign, or of all)."""
+        queue: asyncio.Queue[Notice] = asyncio.Queue()
+        self._subscribers[campaign_id].append(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[Notice]) -> None:
+        """Stop filling ``queue``."""
+        for queues in self._subscribers.values():
+            if queue in queues:
+                queues.remove(queue)
+
+    def game(self, campaign_id: CampaignId) -> CampaignGame:
+        """The catalogue's view of one campaign."""
+        return CampaignGame(self, campaign_id)
+
+    def committed_state(self, campaign_id: CampaignId) -> CampaignState:
+        """The campaign's latest committed state.
+
+        Raises:
+            UnavailableError: the campaign is not running.
+        """
+        campaign = self._campaign(campaign_id)
+        if campaign.committed is None:
+            raise UnavailableError(f"Campaign {campaign_id} is still starting.")
+        return campaign.committed
+
+    async def ask(self, campaign_id: CampaignId, message: object) -> Any:  # noqa: ANN401
+        """Ask a campaign actor, waiting briefly through a restart."""
+        deadline = asyncio.get_running_loop().time() + self.settings.ask_timeout
+        while True:
+            campaign = self._campaign(campaign_id)
+            ref = campaign.ref
+            if ref is not None and ref.is_alive():
+                try:
+                    return await ask_async(ref, message, self.settings.ask_timeout)
+                except ActorFailedError:
+                    raise  # this very message broke the actor: never send it again
+                except UnavailableError:
+                    if ref.is_alive() or asyncio.get_running_loop().time() > deadline:
+                        raise
+            if asyncio.get_running_loop().time() > deadline:
+                raise UnavailableError(f"Campaign {campaign_id} is restarting; try again shortly.")
+            await asyncio.sleep(0.02)
+
+    async def execute(self, campaign_id: CampaignId, command: Command) -> Outcome:
+        """Decide and commit a command; returns once its events are committed."""
+        accepted: m.Accepted = await self.ask(campaign_id, m.Execute(command))
+        return await self._confirmed(accepted)
+
+    async def run_digest(self, campaign_id: CampaignId, by: PlayerId) -> Outcome:
+        """Run the campaign's next digest now and wait for it to be committed."""
+        accepted: m.Accepted = await self.ask(campaign_id, m.RunDigest(self.clock.now(), by))
+        return await self._confirmed(accepted)
+
+    async def _confirmed(self, accepted: m.Accepted) -> Outcome:
+        store = self._require_store()
+        if accepted.events:
+            try:
+                await store.wait_durable(accepted.campaign_id, accepted.last_seq)
+            except JournalError as error:
+                raise UnavailableError(
+                    "Your command could not be saved, so it was not applied; try again."
+                ) from error
+        return Outcome(
+            events=accepted.events,
+            state=accepted.state,
+            press=accepted.press,
+            first_seq=accepted.first_seq,
+        )
+
+    async def settle(self, campaign_id: CampaignId | None = None) -> None:
+        """Wait until every campaign (or one) has handled its messages, committed and released."""
+        ids = [campaign_id] if campaign_id is not None else list(self._campaigns)
+        store = self._require_store()
+        for cid in ids:
+            seq = await self.ask(cid, m.Barrier())
+            if seq > 0:
+                await store.wait_durable(cid, seq - 1)
+        await store.flush()
+        for cid in ids:
+            await ask_async(self._campaign(cid).desk, m.Barrier(), self.settings.ask_timeout)
+        await asyncio.sleep(0)  # let the released items reach the subscribers' queues
+
+    async def advance(self, to: Instant) -> None:
+        """Move the virtual clock to ``to``, ticking every campaign, and settle."""
+        if self._clock_ref is None:
+            raise UnavailableError("The server is not running.")
+        await ask_async(self._clock_ref, m.Advance(to), self.settings.ask_timeout)
+        await self.settle()
+
+    async def advance_to_next_digest(self) -> Instant:
+        """Move the virtual clock to the next digest slot; returns its time."""
+        slot = self.schedule.next_slot(self.clock.now(), SlotKind.DIGEST)
+        await self.advance(slot.at)
+        return slot.at
+
+    async def press(
+        self,
+        campaign_id: CampaignId,
+        *,
+        limit: int,
+        query: str | None = None,
+        kinds: Sequence[str] = (),
+    ) -> list[PressItem]:
+        """Released press, newest first."""
+        rows = await self._require_store().press(
+            campaign_id, released_by=self.clock.now(), limit=limit, query=query, kinds=kinds
+        )
+        return [_press_item(r) for r in rows]
+
+    async def press_item(self, campaign_id: CampaignId, press_id: int) -> PressItem | None:
+        """One released press item."""
+        row = await self._require_store().press_item(campaign_id, press_id)
+        if row is None or row.release_at > self.clock.now():
+            return None
+        return _press_item(row)
+
+    async def journal(self, campaign_id: CampaignId, *, limit: int) -> list[JournalEntry]:
+        """The last ``limit`` committed events, newest first."""
+        rows = await self._require_store().last_events(campaign_id, limit)
+        return [
+            JournalEntry(seq=r.seq, at=Instant(r.at), kind=r.kind, data=json.loads(r.data))
+            for r in rows
+        ]
+
+    async def latest_time(self, campaign_id: CampaignId) -> Instant | None:
+        """When the campaign's last journaled event happened; None for no such campaign."""
+        if campaign_id not in self._campaigns:
+            return None
+        rows = await self._require_store().last_events(campaign_id, 1)
+        return Instant(rows[0].at) if rows else None
+
+    async def events(self, campaign_id: CampaignId | None = None) -> AsyncIterator[Any]:
+        """Every committed event (for exports), oldest first."""
+        async for row in self._require_store().events(campaign_id):
+            yield row
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _campaign(self, campaign_id: CampaignId) -> _Campaign:
+        if self._closing:
+            raise UnavailableError("The server is shutting down; nothing more is accepted.")
+        campaign = self._campaigns.get(campaign_id)
+        if campaign is None:
+            raise UnavailableError(f"There is no campaign {campaign_id!r} on this server.")
+        if campaign.failed is not None:
+            raise UnavailableError(
+                f"Campaign {campaign_id} is stopped after repeated internal errors "
+                f"({campaign.failed}); an operator must check the logs."
+            )
+        return campaign
+
+    def _require_store(self) -> Store:
+        if self.store is None:
+            raise UnavailableError("The server is not running.")
+        return self.store
+
+
+class CampaignGame:
+    """One campaign as the command catalogue sees it (``greatwork.commands.spec.Game``)."""
+
+    def __init__(self, server: GameServer, campaign_id: CampaignId) -> None:
+        self._server = server
+        self._campaign_id = campaign_id
+
+    @property
+    def campaign_id(self) -> CampaignId:
+        """The campaign."""
+        return self._campaign_id
+
+    @property
+    def content(self) -> Content:
+        """The game's content."""
+        return self._server.content
+
+    def now(self) -> Instant:
+        """The server clock's time."""
+        return self._server.clock.now()
+
+    def state(self) -> CampaignState:
+        """The latest committed state."""
+        return self._server.committed_state(self._campaign_id)
+
+    async def execute(self, command: Any) -> Outcome:  # noqa: ANN401 (any rules Command)
+        """Decide and commit a command."""
+        return await self._server.execute(self._campaign_id, command)
+
+    async def run_digest(self, by: PlayerId) -> Outcome:
+        """Run the next digest now."""
+        return await self._server.run_digest(self._campaign_id, by)
+
+    async def press(
+        self, *, limit: int, query: str | None = None, kinds: Sequence[str] = ()
+    ) -> list[PressItem]:
+        """Released press, newest first."""
+        return await self._server.press(self._campaign_id, limit=limit, query=query, kinds=kinds)
+
+    async def press_item(self, press_id: int) -> PressItem | None:
+        """One released press item."""
+        return await self._server.press_item(self._campaign_id, press_id)
+
+    async def journal(self, *, limit: int) -> list[JournalEntry]:
+        """The last journaled events, newest first."""
+        return await self._server.journal(self._campaign_id, limit=limit)
+
+
+def _press_item(row: PressRow) -> PressItem:
+    return PressItem(
+        id=row.id,
+        kind=row.kind,
+        headline=row.headline,
+        body=row.body,
+        at=Instant(row.at),
+        release_at=Instant(row.release_at),
+        seq=row.seq,
+        digest=row.digest,
+        meta=json.loads(row.meta),
+    )
+
+
+def _stop_registry() -> None:
+    """Stop any actor still running (the last line of defence against a hang at exit)."""
+    pykka.ActorRegistry.stop_all(block=True, timeout=_STOP_TIMEOUT)
+
+
+def _stop_all(refs: Sequence[pykka.ActorRef[Any]]) -> None:
+    """Stop actors and wait for each (their queued messages are handled first)."""
+    futures = []
+    for ref in refs:
+        with contextlib.suppress(pykka.ActorDeadError):
+            futures.append(ref.stop(block=False))
+    for future in futures:
+        try:
+            future.get(timeout=_STOP_TIMEOUT)
+        except pykka.Timeout:
+            log.warning("an actor did not stop within %g s", _STOP_TIMEOUT)

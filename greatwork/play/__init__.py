@@ -1,0 +1,1 @@
+"""Play from a terminal: an interactive session, and scripts of commands."""
