@@ -7,7 +7,8 @@ STAMP := $(VENV)/.installed
 .PHONY: help venv run simulate test lint typecheck unit coverage bench format clean
 
 help:
-	@echo "make run        run the server on embedded defaults"
+	@echo "make run        run the game on embedded defaults and play in the terminal"
+	@echo "make simulate   a 14-day season of computer players, Gazette and standings"
 	@echo "make test       lint + type check + the whole test suite"
 	@echo "make lint       ruff check and format check"
 	@echo "make typecheck  mypy --strict"
@@ -24,9 +25,10 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/greatwork simulate --players 6 --days 14
+	$(BIN)/greatwork play
 
-simulate: run
+simulate: $(STAMP)
+	$(BIN)/greatwork simulate --players 6 --days 14
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

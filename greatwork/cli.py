@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import signal
 import sys
 import time
@@ -180,7 +181,15 @@ def _play(args: argparse.Namespace, settings: Settings) -> int:
             sys.stderr.write(f"greatwork play: bad admin name {name!r}\n")
             return EXIT_USAGE
     _logging(settings, quiet=True)
-    return _run(_play_async(args, settings, statements))
+    code = _run(_play_async(args, settings, statements))
+    from greatwork.play.terminal import read_pending  # noqa: PLC0415 (fast --help)
+
+    if read_pending():  # a signal came while the terminal waited for a line: all else is closed
+        sys.stdout.flush()
+        sys.stderr.flush()
+        logging.shutdown()
+        os._exit(code)
+    return code
 
 
 async def _play_async(

@@ -24,6 +24,8 @@ logger = logging.getLogger(__name__)
 
 ENV_PREFIX = "GREATWORK_"
 CONFIG_VARIABLE = "GREATWORK_CONFIG"
+# Variables of ours that are not settings: the config file's path, the terminal's history file.
+OTHER_VARIABLES = frozenset({CONFIG_VARIABLE, "GREATWORK_HISTORY"})
 DEFAULT_CONFIG_FILE = "greatwork.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -432,11 +434,11 @@ def _read_env(env: Mapping[str, str]) -> dict[str, object]:
     values: dict[str, object] = {}
     names = [f"{ENV_PREFIX}{key.upper()}" for key in _KINDS]
     for name in sorted(env):
-        if not name.startswith(ENV_PREFIX) or name == CONFIG_VARIABLE:
+        if not name.startswith(ENV_PREFIX) or name in OTHER_VARIABLES:
             continue
         key = name.removeprefix(ENV_PREFIX).lower()
         if key not in _KINDS:
-            hint = _did_you_mean(name, [*names, CONFIG_VARIABLE])
+            hint = _did_you_mean(name, [*names, *sorted(OTHER_VARIABLES)])
             raise ConfigError(f"{name}: unknown setting variable{hint}", source=name)
         values[key] = _read(key, env[name], name, text=True)
     if f"{ENV_PREFIX}DISCORD_TOKEN" not in env and "DISCORD_TOKEN" in env:

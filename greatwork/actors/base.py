@@ -165,7 +165,10 @@ async def ask_async(ref: pykka.ActorRef[Any], message: object, wait: float = 10.
 
     reply.add_done_callback(hand_over)
     try:
-        return await asyncio.wait_for(waiter, wait)
+        # asyncio.timeout, not wait_for: in Python 3.11 wait_for can swallow a cancellation that
+        # arrives as the reply lands, and a SIGTERM would then be lost.
+        async with asyncio.timeout(wait):
+            return await waiter
     except TimeoutError as error:
         raise UnavailableError(
             f"No answer within {wait:g} s; the request may still complete."

@@ -86,8 +86,20 @@ def _setup_readline() -> Any:  # noqa: ANN401 (the readline module, when there i
     return readline
 
 
+_PENDING = threading.Event()
+
+
+def read_pending() -> bool:
+    """Whether a read of standard input is still blocked on its thread.
+
+    Python cannot shut down cleanly while a daemon thread holds the stdin lock; the command
+    line then ends the process with ``os._exit`` once everything else is closed.
+    """
+    return _PENDING.is_set()
+
+
 class _Prompt:
-    """Reads each line on a daemon thread, so a pending read never holds the process open."""
+    """Reads each line on a daemon thread, so the event loop never waits on the keyboard."""
 
     async def ask(self, prompt: str) -> str | None:
         """One line, or None at the end of input."""
@@ -99,10 +111,13 @@ class _Prompt:
                 answer.set_result(value)
 
         def read() -> None:
+            _PENDING.set()
             try:
                 line: str | None = input(prompt)
             except (EOFError, OSError, ValueError):
                 line = None
+            finally:
+                _PENDING.clear()
             with contextlib.suppress(RuntimeError):  # the loop closed meanwhile
                 loop.call_soon_threadsafe(settle, line)
 
