@@ -133,6 +133,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _run(main: Awaitable[int]) -> int:
     """Run a coroutine; SIGTERM and SIGINT cancel it, so every ``finally`` runs."""
+    import pykka.debug  # noqa: PLC0415 (fast --help)
 
     async def guarded() -> int:
         loop = asyncio.get_running_loop()
@@ -140,6 +141,9 @@ def _run(main: Awaitable[int]) -> int:
         for sig in (signal.SIGTERM, signal.SIGINT):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        with contextlib.suppress(NotImplementedError, RuntimeError, AttributeError):
+            # kill -USR1 PID logs every thread's stack: the first look at a suspected deadlock.
+            loop.add_signal_handler(signal.SIGUSR1, pykka.debug.log_thread_tracebacks)
         try:
             return await main
         except asyncio.CancelledError:

@@ -20,6 +20,7 @@ import pykka
 from greatwork.actors import messages as m
 from greatwork.actors.base import GreatworkActor
 from greatwork.actors.schedule import Schedule
+from greatwork.rules.errors import InvalidInput
 from greatwork.rules.ids import Instant
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,9 @@ class ClockActor(GreatworkActor):
                 return None
             case m.Advance(to=to):
                 if not isinstance(self._clock, VirtualClock):
-                    raise TypeError("only a virtual clock can be advanced")
+                    raise InvalidInput("only a virtual clock can be advanced")
+                if to < self._clock.now():
+                    raise InvalidInput(f"the clock cannot go back from {self._clock.now()} to {to}")
                 self._clock.set(to)
                 self._broadcast(to)
                 return to

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pykka
 
@@ -40,6 +40,9 @@ from greatwork.rules.content import Content
 from greatwork.rules.ids import CampaignId, Instant, PlayerId
 from greatwork.rules.state import CampaignState
 from greatwork.store import JournalError, Loaded, PressRow, Store, UnknownCampaignError
+
+if TYPE_CHECKING:
+    from greatwork.actors.game import CampaignGame
 
 log = logging.getLogger(__name__)
 
@@ -350,6 +353,8 @@ class GameServer:
 
     def game(self, campaign_id: CampaignId) -> CampaignGame:
         """The catalogue's view of one campaign."""
+        from greatwork.actors.game import CampaignGame  # noqa: PLC0415 (game imports this module)
+
         return CampaignGame(self, campaign_id)
 
     def committed_state(self, campaign_id: CampaignId) -> CampaignState:
@@ -493,54 +498,6 @@ class GameServer:
         if self.store is None:
             raise UnavailableError("The server is not running.")
         return self.store
-
-
-class CampaignGame:
-    """One campaign as the command catalogue sees it (``greatwork.commands.spec.Game``)."""
-
-    def __init__(self, server: GameServer, campaign_id: CampaignId) -> None:
-        self._server = server
-        self._campaign_id = campaign_id
-
-    @property
-    def campaign_id(self) -> CampaignId:
-        """The campaign."""
-        return self._campaign_id
-
-    @property
-    def content(self) -> Content:
-        """The game's content."""
-        return self._server.content
-
-    def now(self) -> Instant:
-        """The server clock's time."""
-        return self._server.clock.now()
-
-    def state(self) -> CampaignState:
-        """The latest committed state."""
-        return self._server.committed_state(self._campaign_id)
-
-    async def execute(self, command: Any) -> Outcome:  # noqa: ANN401 (any rules Command)
-        """Decide and commit a command."""
-        return await self._server.execute(self._campaign_id, command)
-
-    async def run_digest(self, by: PlayerId) -> Outcome:
-        """Run the next digest now."""
-        return await self._server.run_digest(self._campaign_id, by)
-
-    async def press(
-        self, *, limit: int, query: str | None = None, kinds: Sequence[str] = ()
-    ) -> list[PressItem]:
-        """Released press, newest first."""
-        return await self._server.press(self._campaign_id, limit=limit, query=query, kinds=kinds)
-
-    async def press_item(self, press_id: int) -> PressItem | None:
-        """One released press item."""
-        return await self._server.press_item(self._campaign_id, press_id)
-
-    async def journal(self, *, limit: int) -> list[JournalEntry]:
-        """The last journaled events, newest first."""
-        return await self._server.journal(self._campaign_id, limit=limit)
 
 
 def _press_item(row: PressRow) -> PressItem:
