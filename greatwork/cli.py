@@ -24,6 +24,7 @@ from greatwork import __version__
 
 if TYPE_CHECKING:
     from greatwork.config import Settings
+    from greatwork.store import Store
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
@@ -240,22 +241,36 @@ def _export_log(args: argparse.Namespace, settings: Settings) -> int:
     return _run(_export_async(args, settings))
 
 
-async def _export_async(args: argparse.Namespace, settings: Settings) -> int:
+async def _open_journal(
+    settings: Settings, command: str, wanted: str | None
+) -> tuple[Store, list[str]] | None:
+    """Open an existing journal and pick its campaigns; None (with a message) if impossible."""
     from greatwork.store import Store  # noqa: PLC0415
 
     if not settings.db_path.exists():
-        sys.stderr.write(f"greatwork export-log: no journal at {settings.db_path}\n")
-        return EXIT_FAILURE
+        sys.stderr.write(f"greatwork {command}: no journal at {settings.db_path}\n")
+        return None
     store = await Store.open(settings.db_path)
+    try:
+        known = sorted(c.campaign_id for c in await store.campaigns())
+    except BaseException:
+        await store.close()
+        raise
+    if wanted is not None and wanted not in known:
+        await store.close()
+        listing = ", ".join(known) or "none"
+        sys.stderr.write(f"greatwork {command}: no campaign {wanted!r} (campaigns: {listing})\n")
+        return None
+    return store, [wanted] if wanted is not None else known
+
+
+async def _export_async(args: argparse.Namespace, settings: Settings) -> int:
+    opened = await _open_journal(settings, "export-log", args.campaign)
+    if opened is None:
+        return EXIT_FAILURE
+    store, _ = opened
     count = 0
     try:
-        known = {c.campaign_id for c in await store.campaigns()}
-        if args.campaign is not None and args.campaign not in known:
-            listing = ", ".join(sorted(known)) or "none"
-            sys.stderr.write(
-                f"greatwork export-log: no campaign {args.campaign!r} (campaigns: {listing})\n"
-            )
-            return EXIT_FAILURE
         with contextlib.ExitStack() as stack:
             out: IO[str] = (
                 stack.enter_context(args.out.open("w", encoding="utf-8"))
@@ -286,19 +301,13 @@ def _replay(args: argparse.Namespace, settings: Settings) -> int:
 
 async def _replay_async(args: argparse.Namespace, settings: Settings) -> int:
     from greatwork.rules.errors import ReplayError  # noqa: PLC0415
-    from greatwork.store import Store, first_difference, rebuild  # noqa: PLC0415
+    from greatwork.store import first_difference, rebuild  # noqa: PLC0415
 
-    if not settings.db_path.exists():
-        sys.stderr.write(f"greatwork replay: no journal at {settings.db_path}\n")
+    opened = await _open_journal(settings, "replay", args.campaign)
+    if opened is None:
         return EXIT_FAILURE
-    store = await Store.open(settings.db_path)
+    store, campaigns = opened
     try:
-        campaigns = [c.campaign_id for c in await store.campaigns()]
-        if args.campaign is not None:
-            if args.campaign not in campaigns:
-                sys.stderr.write(f"greatwork replay: no campaign {args.campaign!r}\n")
-                return EXIT_FAILURE
-            campaigns = [args.campaign]
         for campaign in campaigns:
             try:
                 live = rebuild(await store.load(campaign))
@@ -310,7 +319,8 @@ async def _replay_async(args: argparse.Namespace, settings: Settings) -> int:
             if difference is not None:
                 sys.stdout.write(f"replay FAILED for {campaign}: {difference}\n")
                 return EXIT_FAILURE
-        sys.stdout.write(f"replay ok ({len(campaigns)} campaigns)\n")
+        plural = "" if len(campaigns) == 1 else "s"
+        sys.stdout.write(f"replay ok ({len(campaigns)} campaign{plural})\n")
         return 0
     finally:
         await store.close()

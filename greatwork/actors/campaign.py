@@ -24,6 +24,7 @@ import pykka
 from greatwork.actors import messages as m
 from greatwork.actors.base import FailureHook, GreatworkActor
 from greatwork.actors.entities import EntityMirror
+from greatwork.actors.press_rows import press_row
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.press.item import PressDraft, PressItem
 from greatwork.rules import command as rules_command
@@ -37,7 +38,7 @@ from greatwork.rules.event import Event, Tx
 from greatwork.rules.ids import CampaignId, Instant
 from greatwork.rules.rng import command_rng
 from greatwork.rules.state import CampaignState
-from greatwork.store import Batch, CampaignRow, EventRow, Loaded, PressRow
+from greatwork.store import Batch, CampaignRow, EventRow, Loaded
 from greatwork.store.replay import encode_snapshot, rebuild
 
 log = logging.getLogger(__name__)
@@ -264,7 +265,7 @@ class CampaignActor(GreatworkActor):
                 EventRow(seq=seq, at=e.at, kind=e.kind, data=_dumps(encode_event(e)))
                 for seq, e in numbered
             ),
-            press=tuple(_press_row(p) for p in press),
+            press=tuple(press_row(p) for p in press),
             snapshot=snapshot,
             campaign=campaign,
         )
@@ -357,17 +358,3 @@ def _last_symposium(state: CampaignState) -> Instant:
 
 def _dumps(value: object) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-
-
-def _press_row(item: PressItem) -> PressRow:
-    return PressRow(
-        id=item.id,
-        seq=item.seq,
-        kind=item.kind,
-        headline=item.headline,
-        body=item.body,
-        meta=_dumps(dict(item.meta)),
-        at=item.at,
-        release_at=item.release_at,
-        digest=item.digest,
-    )

@@ -30,6 +30,7 @@ from greatwork.actors.base import ask_async
 from greatwork.actors.campaign import CampaignActor, CampaignDeps, Composer, NewCampaign
 from greatwork.actors.clock import ClockActor, SystemClock, VirtualClock
 from greatwork.actors.press_desk import PressDeskActor
+from greatwork.actors.press_rows import press_item
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.actors.supervisor import SupervisorActor, SupervisorHooks
 from greatwork.actors.types import ActorFailedError, JournalEntry, Outcome, UnavailableError
@@ -39,7 +40,7 @@ from greatwork.rules.command import Command
 from greatwork.rules.content import Content
 from greatwork.rules.ids import CampaignId, Instant, PlayerId
 from greatwork.rules.state import CampaignState
-from greatwork.store import JournalError, Loaded, PressRow, Store, UnknownCampaignError
+from greatwork.store import JournalError, Loaded, Store, UnknownCampaignError
 
 if TYPE_CHECKING:
     from greatwork.actors.game import CampaignGame
@@ -186,7 +187,7 @@ class GameServer:
     async def _start_campaign(self, campaign_id: CampaignId, new: NewCampaign | None) -> None:
         store = self._require_store()
         loaded = None if new is not None else await store.load(campaign_id)
-        pending = [] if loaded is None else [_press_item(r) for r in loaded.pending_press]
+        pending = [] if loaded is None else [press_item(r) for r in loaded.pending_press]
         released_upto = 0 if loaded is None else loaded.max_press_id
         desk = PressDeskActor.start(
             campaign_id,
@@ -450,14 +451,14 @@ class GameServer:
         rows = await self._require_store().press(
             campaign_id, released_by=self.clock.now(), limit=limit, query=query, kinds=kinds
         )
-        return [_press_item(r) for r in rows]
+        return [press_item(r) for r in rows]
 
     async def press_item(self, campaign_id: CampaignId, press_id: int) -> PressItem | None:
         """One released press item."""
         row = await self._require_store().press_item(campaign_id, press_id)
         if row is None or row.release_at > self.clock.now():
             return None
-        return _press_item(row)
+        return press_item(row)
 
     async def journal(self, campaign_id: CampaignId, *, limit: int) -> list[JournalEntry]:
         """The last ``limit`` committed events, newest first."""
@@ -498,20 +499,6 @@ class GameServer:
         if self.store is None:
             raise UnavailableError("The server is not running.")
         return self.store
-
-
-def _press_item(row: PressRow) -> PressItem:
-    return PressItem(
-        id=row.id,
-        kind=row.kind,
-        headline=row.headline,
-        body=row.body,
-        at=Instant(row.at),
-        release_at=Instant(row.release_at),
-        seq=row.seq,
-        digest=row.digest,
-        meta=json.loads(row.meta),
-    )
 
 
 def _stop_registry() -> None:

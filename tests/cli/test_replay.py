@@ -38,7 +38,7 @@ def test_replay_verify_passes_on_a_real_journal(
     db = play(tmp_path, '@Ada /submit_theory theory:"Replayed" confidence:certain\n!digest 3\n')
     capsys.readouterr()
     assert main(["replay", "--verify", "--db", str(db)]) == 0
-    assert capsys.readouterr().out == "replay ok (1 campaigns)\n"
+    assert capsys.readouterr().out == "replay ok (1 campaign)\n"
 
 
 def test_replay_verify_names_the_first_difference(
