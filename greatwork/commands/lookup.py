@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final, TypeVar
 
-from greatwork.commands.spec import Choice, Lookup
+from greatwork.commands.options import Choice, Lookup
 from greatwork.rules.constants import FACTION_NAMES, FACTIONS, Faction
 from greatwork.rules.errors import InvalidInput, NotFound
 from greatwork.rules.ids import (

@@ -1,7 +1,7 @@
 """Small pure helpers that turn rules values into reply text and JSON-ready data.
 
-Handlers in ``commands/player.py`` and ``commands/admin.py`` use them so every reply writes
-times, signed numbers, odds, balances and names the same way.
+Handlers in the ``commands/player/`` and ``commands/admin/`` packages use them so every reply
+writes times, signed numbers, odds, balances and names the same way.
 """
 
 from __future__ import annotations
