@@ -93,10 +93,14 @@ class Accepted:
 
 @dataclass(frozen=True, slots=True)
 class Publish:
-    """Committed press releases: release those due by ``now``, hold the rest."""
+    """A committed batch's digests and press: announce, release what is due, hold the rest.
+
+    One desk orders everything a campaign publishes, so subscribers see it in one order.
+    """
 
     items: tuple[PressItem, ...]
     now: Instant
+    digests: tuple[DigestDone, ...] = ()
 
 
 # --- to entity actors ------------------------------------------------------------------------

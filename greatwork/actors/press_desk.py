@@ -21,8 +21,8 @@ from greatwork.rules.ids import CampaignId, Instant
 
 log = logging.getLogger(__name__)
 
-Released = Callable[[CampaignId, Sequence[PressItem]], None]
-"""Hands released items to the server (thread-safe)."""
+Released = Callable[[CampaignId, Sequence[PressItem | m.DigestDone]], None]
+"""Hands released items and digest notices to the server, in order (thread-safe)."""
 
 
 class PressDeskActor(GreatworkActor):
@@ -48,10 +48,10 @@ class PressDeskActor(GreatworkActor):
     def handle(self, message: object) -> object:
         """Take committed items, release what is due."""
         match message:
-            case m.Publish(items=items, now=now):
+            case m.Publish(items=items, now=now, digests=digests):
                 for item in items:
                     self._hold(item)
-                self._release(now)
+                self._release(now, digests)
                 return None
             case m.Tick(now=now):
                 self._release(now)
@@ -65,11 +65,11 @@ class PressDeskActor(GreatworkActor):
             return  # already released or held: never twice
         bisect.insort(self._pending, (item.release_at, item.id, item))
 
-    def _release(self, now: Instant) -> None:
+    def _release(self, now: Instant, digests: Sequence[m.DigestDone] = ()) -> None:
         due = bisect.bisect_right([p[0] for p in self._pending], now)
-        if not due:
-            return
         items = [item for _, _, item in self._pending[:due]]
         del self._pending[:due]
-        self._seen = max(self._seen, *(i.id for i in items))
-        self._released(self.campaign_id, items)
+        if items:
+            self._seen = max(self._seen, *(i.id for i in items))
+        if digests or items:
+            self._released(self.campaign_id, [*digests, *items])

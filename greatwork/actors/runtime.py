@@ -279,7 +279,9 @@ class GameServer:
     def _threadsafe_stage(self, accepted: m.Accepted) -> None:
         self._call(self._staged[accepted.campaign_id].append, accepted)
 
-    def _threadsafe_released(self, campaign_id: CampaignId, items: Sequence[PressItem]) -> None:
+    def _threadsafe_released(
+        self, campaign_id: CampaignId, items: Sequence[PressItem | m.DigestDone]
+    ) -> None:
         self._call(self._released, campaign_id, tuple(items))
 
     def _threadsafe_restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
@@ -301,11 +303,12 @@ class GameServer:
         for accepted in done:
             if campaign.committed is None or campaign.committed.seq < accepted.state.seq:
                 campaign.committed = accepted.state
-            if accepted.press:
+            if accepted.press or accepted.digests:
+                # Through the desk, so digests and press reach subscribers in one order.
                 with contextlib.suppress(pykka.ActorDeadError):
-                    campaign.desk.tell(m.Publish(accepted.press, self.clock.now()))
-            for digest in accepted.digests:
-                self._notify(cid, digest)
+                    campaign.desk.tell(
+                        m.Publish(accepted.press, self.clock.now(), accepted.digests)
+                    )
 
     def _journal_failed(self, campaign_id: str, error: BaseException) -> None:
         cid = CampaignId(campaign_id)
@@ -316,9 +319,14 @@ class GameServer:
         log.error("journal failed for %s: %s; rebuilding it from the journal", cid, error)
         self._failure_hook(f"campaign:{cid}", campaign.ref.actor_urn, error)
 
-    def _released(self, campaign_id: CampaignId, items: tuple[PressItem, ...]) -> None:
+    def _released(
+        self, campaign_id: CampaignId, items: tuple[PressItem | m.DigestDone, ...]
+    ) -> None:
         for item in items:
-            self._notify(campaign_id, PressReleased(campaign_id, item))
+            if isinstance(item, m.DigestDone):
+                self._notify(campaign_id, item)
+            else:
+                self._notify(campaign_id, PressReleased(campaign_id, item))
 
     def _restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
         kind, _, ident = key.partition(":")
