@@ -435,11 +435,17 @@ class GameServer:
         await asyncio.sleep(0)  # let the released items reach the subscribers' queues
 
     async def advance(self, to: Instant) -> None:
-        """Move the virtual clock to ``to``, ticking every campaign, and settle."""
+        """Move the virtual clock to ``to`` one slot at a time, ticking every campaign.
+
+        Stepping through each digest and symposium slot on the way means a long advance plays
+        every digest (a single jump would look like downtime and meet ``catch_up_cap``).
+        """
         if self._clock_ref is None:
             raise UnavailableError("The server is not running.")
-        await ask_async(self._clock_ref, m.Advance(to), self.settings.ask_timeout)
-        await self.settle()
+        stops = [slot.at for slot in self.schedule.slots_between(self.clock.now(), to)]
+        for stop in dict.fromkeys([*stops, to]):  # each instant once, in order
+            await ask_async(self._clock_ref, m.Advance(stop), self.settings.ask_timeout)
+            await self.settle()
 
     async def advance_to_next_digest(self) -> Instant:
         """Move the virtual clock to the next digest slot; returns its time."""

@@ -110,7 +110,7 @@ def parse_script(
             continue
         if isinstance(statement, Seed) and seen_command:
             raise ScriptError(number, "!seed must come before the first command, digest or advance")
-        if not isinstance(statement, Seed | MakeAdmin | Roll):
+        if not isinstance(statement, Seed | MakeAdmin):  # !roll starts the campaign too
             seen_command = True
         statements.append(statement)
     return statements

@@ -271,7 +271,8 @@ def _mentor(tx: Tx, cmd: Mentor, ctx: Context) -> None:
     if existing is not None:
         who = "you" if existing.player == player else existing.player
         raise Conflict(
-            f"{record.name} already has a {existing.status} mentorship with {who} ({existing.id}).",
+            f"{record.name} already has {_article(existing.status)} {existing.status} mentorship "
+            f"with {who} ({existing.id}).",
             scholar=cmd.scholar,
             mentor=existing.player,
             mentorship=existing.id,
@@ -379,3 +380,8 @@ def tick_careers(tx: Tx, ctx: Context, at: Instant) -> None:
         if rung + 1 == len(ladder) - 1:
             tx.emit(MentorshipCompleted(at=at, mentorship=m.id))
             _reward(tx, m, COMPLETION_INFLUENCE, COMPLETION_FEELING, at, "mentorship_completed")
+
+
+def _article(word: str) -> str:
+    """``a`` or ``an`` for a word (only the statuses a mentorship has)."""
+    return "an" if word[:1].lower() in "aeiou" else "a"

@@ -761,7 +761,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "project_created",
         "admin_action",
         lambda s: ProjectCreated(at=AT, project=s.projects[ProjectId("PRJ-1")], by=ADMIN),
-        ["Industry Opens the Grand Survey", "target of 10.0"],
+        ["Industry Opens Project Grand Survey", "target of 10.0"],
     ),
     (
         "project_ended",
@@ -769,7 +769,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ProjectEnded(
             at=AT, project=ProjectId("PRJ-1"), status=RecordStatus.CANCELLED, by=ADMIN
         ),
-        ["The Grand Survey Is cancelled", "Industry"],
+        ["Project Grand Survey Closed (cancelled)", "Industry"],
     ),
     (
         "invested",
@@ -829,7 +829,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ProjectAdvanced(
             at=AT, project=ProjectId("PRJ-1"), contributions={ADA: 1.5, BRAM: 0.5}, progress=2.0
         ),
-        ["The Grand Survey Advances", "2.0 of 10.0", "20%", "Ada and Bram"],
+        ["Grand Survey Advances", "2.0 of 10.0", "20%", "Ada and Bram"],
     ),
     (
         "project_completed",
@@ -841,7 +841,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             by="system",
             rewarded=(ADA, BRAM),
         ),
-        ["Faction Project Complete: The Grand Survey", "Ada and Bram", "6 Industry"],
+        ["Faction Project Complete: Grand Survey", "Ada and Bram", "6 Industry"],
     ),
 ]
 

@@ -77,7 +77,7 @@ async def _create_commitment(inv: Invocation) -> Reply:
             "tier": commitment.tier,
             "base_cost": commitment.base_cost,
             "current_cost": cost,
-            "relfac": factor,
+            "relfac": round(factor, 4),
             "starts_at": iso(commitment.starts_at),
             "ends_at": iso(commitment.ends_at),
             "reason": event.reason,
@@ -140,7 +140,6 @@ async def _create_project(inv: Invocation) -> Reply:
         f"{project.id}: {project.name} for {project.faction}, target {project.target:g}. "
         f"At today's standings the players add about {pace:g} a digest."
     )
-    # CreateProject has no reason field yet: the reason is shown here but not journaled.
     fields = (Field(name="Reason", value=reason),) if reason else ()
     return Reply(
         title="Faction project created",

@@ -61,8 +61,9 @@ async def _help(inv: Invocation) -> Reply:
         path = " ".join(wanted.lstrip("/").split())
         group = CATALOGUE.group(path)
         if group and not CATALOGUE.get(path):
-            specs = _visible(group, inv.is_admin)
-            return _listing(f"/{path} subcommands", specs, inv.is_admin)
+            # Listed for everyone (Discord shows them too); only admins may run them.
+            title = f"/{path} subcommands" + ("" if inv.is_admin else " (admins only)")
+            return _listing(title, group, inv.is_admin)
         spec = CATALOGUE.find(path)
         lines = [spec.description, f"Usage: {_usage(spec)}"]
         lines += [

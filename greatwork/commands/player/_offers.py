@@ -23,7 +23,7 @@ from greatwork.commands.spec import CommandSpec, Invocation, Reply
 from greatwork.rules.constants import FACTION_NAMES, FACTIONS, Faction
 from greatwork.rules.errors import PermissionDenied
 from greatwork.rules.ids import OfferId, PlayerId
-from greatwork.rules.negotiation import odds
+from greatwork.rules.negotiation import chain_deadline, odds
 from greatwork.rules.offer import Counter, OfferCountered, OfferMade, Poach
 from greatwork.rules.state import CampaignState, Offer, OfferKind, Terms
 from greatwork.rules.view import offers_view
@@ -153,7 +153,8 @@ async def _counter(inv: Invocation) -> Reply:
     body = (
         f"{inv.display_name} counters {target} with {influence_text(offer.influence)} "
         f"(held in escrow) to keep {scholar_name(after, offer.scholar)}. Terms: "
-        f"{_terms_text(terms)}.\nThe scholar decides by {when(offer.deadline)}. "
+        f"{_terms_text(terms)}.\nThe scholar decides by "
+        f"{when(chain_deadline(after, after.negotiations[offer.chain]))}. "
         f"Odds of staying as things stand: {percent(chance)}."
     )
     data = _offer_data(after, offer, chance) | {"countered": target}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from random import Random
 from typing import Any, Final
 
 from greatwork.commands.lookup import resolve_scholar
@@ -18,8 +19,27 @@ from greatwork.commands.render import (
 )
 from greatwork.commands.spec import CommandSpec, Invocation, Reply
 from greatwork.rules.constants import FACTIONS
+from greatwork.rules.generation import fill_catchphrase
+from greatwork.rules.ids import PlayerId
 from greatwork.rules.state import CampaignState
 from greatwork.rules.view import ScholarProfile, roster, scholar_profile
+
+
+def _catchphrase(inv: Invocation, pattern: str, seed: int) -> str:
+    """The scholar's catchphrase, its pattern filled the same way every time for them."""
+    return fill_catchphrase(pattern, inv.game.content.catchphrase_fills, Random(seed))
+
+
+def _subject(state: CampaignState, key: str) -> str:
+    """A memory's subject as a reader knows it: a player's name, a faction, an institution."""
+    kind, sep, rest = key.partition(":")
+    if not sep:
+        return key
+    if kind == "p":
+        return player_name(state, PlayerId(rest))
+    if kind == "f":
+        return rest.title()
+    return rest
 
 
 def _feeling_word(value: float) -> str:
@@ -43,7 +63,8 @@ async def _scholar(inv: Invocation) -> Reply:
     m = profile.mentorship
     mentor = f"; mentored by {player_name(state, m.player)} ({m.status})" if m else ""
     facts = [
-        f"{when(f.at)} · {f.kind} · {f.subject} {f.details}".rstrip() for f in profile.recent_facts
+        f"{when(f.at)} · {f.kind} · {_subject(state, f.subject)} {f.details}".rstrip()
+        for f in profile.recent_facts
     ]
     scar = " (a scar: it never fades)" if profile.scarred else ""
     body = "\n".join(
@@ -67,7 +88,7 @@ async def _scholar(inv: Invocation) -> Reply:
             f"Employer: {employer_text(state, s.contract)}"
             + (f" under the {s.contract.faction} banner" if s.contract.faction else "")
             + ".",
-            f"“{s.catchphrase}”",
+            f"“{_catchphrase(inv, s.catchphrase, s.seed)}”",
             (
                 f"Toward you: {_feeling_word(profile.feeling)} ({feel(profile.feeling)}){scar}; "
                 f"your recruitment bonus {points(profile.relationship)} points."
