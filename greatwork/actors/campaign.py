@@ -39,7 +39,7 @@ from greatwork.rules.ids import CampaignId, Instant
 from greatwork.rules.rng import command_rng
 from greatwork.rules.state import CampaignState
 from greatwork.store import Batch, CampaignRow, EventRow, Loaded
-from greatwork.store.replay import encode_snapshot, rebuild
+from greatwork.store.replay import rebuild
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +66,6 @@ class CampaignDeps:
         stage: tells the server what a batch will publish once committed (thread-safe).
         compose: turns events into press drafts.
         press_desk: the campaign's press desk, which gets the clock's ticks too.
-        snapshot_every: events between snapshots.
         catch_up_cap: the most missed digests run in one go.
         failure_hook: reports a failed actor to the supervisor.
     """
@@ -78,7 +77,6 @@ class CampaignDeps:
     stage: Callable[[m.Accepted], None]
     compose: Composer
     press_desk: pykka.ActorRef[Any] | None
-    snapshot_every: int
     catch_up_cap: int
     failure_hook: FailureHook | None = None
 
@@ -133,7 +131,6 @@ class CampaignActor(GreatworkActor):
             self._state = rebuild(source)
             self._next_press = source.max_press_id + 1
         self._entities = EntityMirror(self.campaign_id, self.key, deps.failure_hook)
-        self._entities.sync(None, self.state)
         self._catch_up(deps.clock.now())
 
     def on_stop(self) -> None:
@@ -173,10 +170,10 @@ class CampaignActor(GreatworkActor):
                 return None
             case m.GetState():
                 return self.state
-            case m.RestartEntity(key=key):
-                if self._entities is None:  # pragma: no cover (set in start_up)
-                    return None
-                return self._entities.restart(key, self.state)
+            case m.Entity(key=key) if self._entities is not None:
+                return self._entities.activate(key, self.state)
+            case m.RestartEntity(key=key, urn=urn) if self._entities is not None:
+                return self._entities.restart(key, self.state, failed=urn)
         raise TypeError(f"{self.key} does not handle {type(message).__name__}")
 
     # --- digests and symposia ---------------------------------------------------------------------
@@ -255,10 +252,6 @@ class CampaignActor(GreatworkActor):
             for e in events
             if e.kind == "DigestCompleted"
         )
-        snapshot = None
-        every = self._deps.snapshot_every
-        if events and result.state.seq // every > first // every:
-            snapshot = encode_snapshot(result.state)
         batch = Batch(
             campaign_id=self.campaign_id,
             events=tuple(
@@ -266,7 +259,6 @@ class CampaignActor(GreatworkActor):
                 for seq, e in numbered
             ),
             press=tuple(press_row(p) for p in press),
-            snapshot=snapshot,
             campaign=campaign,
         )
         accepted = m.Accepted(

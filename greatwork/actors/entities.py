@@ -3,11 +3,12 @@
 The campaign actor stays the only decider and the only writer: a defection, an offer's
 resolution or a faction's payout changes several records at once and must be journaled as one
 batch and replayed identically, so those decisions run inside the campaign's transaction
-(docs/architecture.md says why). Each entity actor holds the committed-or-applied record of
-one scholar, faction or open offer chain, is kept current by the campaign (tell only, never an
-ask back, so no cycle can deadlock), and answers reads about its entity without queueing
-behind the campaign's writes. They are the place for per-entity work that must not hold up the
-campaign: a scholar's persona voice, a faction's statements.
+(docs/architecture.md says why). Each entity actor holds the record of one scholar, faction
+or open offer chain as of the campaign's last applied event, is kept current by the campaign
+(tell only, never an ask back, so no cycle can deadlock), and answers ``Get``. They are
+virtual, as in Orleans: activated on first use (:class:`~greatwork.actors.messages.Entity`),
+so an idle campaign runs one thread, not forty. They are the place for per-entity work that
+must not hold up the campaign: a scholar's persona voice, a faction's statements.
 
 Key scheme: ``scholar:<campaign>:<id>``, ``faction:<campaign>:<faction>``,
 ``negotiation:<campaign>:<chain>``. The supervisor restarts a failed entity by asking its
@@ -17,6 +18,7 @@ campaign's state, itself rebuilt from the journal.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ import pykka
 from greatwork.actors import messages as m
 from greatwork.actors.base import FailureHook, GreatworkActor
 from greatwork.rules.constants import FACTIONS, Faction
-from greatwork.rules.ids import CampaignId, OfferId, PlayerId
+from greatwork.rules.ids import CampaignId, OfferId, PlayerId, ScholarId
 from greatwork.rules.state import (
     CampaignState,
     ChainStatus,
@@ -36,7 +38,6 @@ from greatwork.rules.state import (
     Offer,
     Project,
     RecordStatus,
-    Scholar,
 )
 
 log = logging.getLogger(__name__)
@@ -114,103 +115,90 @@ def chain_record(state: CampaignState, chain: Negotiation) -> ChainRecord:
 
 
 class EntityMirror:
-    """The entity actors of one campaign, owned and updated by its campaign actor."""
+    """The entity actors of one campaign, owned and kept current by its campaign actor.
+
+    Entity actors are virtual, as in Orleans: every scholar, faction and open offer chain has
+    one, but it runs only once someone asks for it (:meth:`activate`); the campaign then keeps
+    it current. An idle campaign costs one thread, not forty.
+    """
 
     def __init__(self, campaign_id: CampaignId, owner: str, hook: FailureHook | None) -> None:
         self.campaign_id = campaign_id
         self._owner = owner
         self._hook = hook
         self.refs: dict[str, pykka.ActorRef[Any]] = {}
-        self._factions: dict[Faction, FactionRecord] = {}
+        self._records: dict[str, object] = {}
 
     def key(self, kind: str, ident: str) -> str:
         """The supervisor key of an entity."""
         return f"{kind}:{self.campaign_id}:{ident}"
 
+    def record(self, key: str, state: CampaignState) -> object | None:
+        """The entity's record in ``state``; None if it does not exist (or its chain closed)."""
+        kind = key.split(":", 1)[0]
+        ident = key.removeprefix(f"{kind}:{self.campaign_id}:")
+        match kind:
+            case "scholar":
+                return state.scholars.get(ScholarId(ident))
+            case "faction" if ident in FACTIONS:
+                return faction_record(state, Faction(ident))
+            case "negotiation":
+                chain = state.negotiations.get(OfferId(ident))
+                if chain is not None and chain.status is ChainStatus.OPEN:
+                    return chain_record(state, chain)
+        return None
+
     def sync(self, before: CampaignState | None, after: CampaignState) -> None:
-        """Start, update and stop entity actors to match ``after``."""
-        self._sync_scholars(before, after)
-        if (
-            before is None
-            or before.players is not after.players
-            or before.projects is not after.projects
-            or before.commitments is not after.commitments
-        ):
-            for faction in FACTIONS:
-                record = faction_record(after, faction)
-                if self._factions.get(faction) != record:
-                    self._factions[faction] = record
-                    self._put(FactionActor, self.key("faction", faction), record)
-        if (
-            before is None
-            or before.negotiations is not after.negotiations
-            or before.offers is not after.offers
-        ):
-            self._sync_chains(after)
-
-    def _sync_scholars(self, before: CampaignState | None, after: CampaignState) -> None:
-        old: Mapping[Any, Scholar] = {} if before is None else before.scholars
-        if before is not None and old is after.scholars:
+        """Bring every running entity actor up to date with ``after``; stop the gone ones."""
+        if before is after or not self.refs:
             return
-        for sid, scholar in after.scholars.items():
-            if old.get(sid) is not scholar or self.key("scholar", sid) not in self.refs:
-                self._put(ScholarActor, self.key("scholar", sid), scholar)
-        for sid in set(old) - set(after.scholars):
-            self._stop(self.key("scholar", sid))
+        for key in list(self.refs):
+            record = self.record(key, after)
+            if record is None:
+                self._stop(key)
+            elif record is not self._records.get(key) and record != self._records.get(key):
+                self._records[key] = record
+                # A dead one failed: the supervisor restarts it from the current record.
+                with contextlib.suppress(pykka.ActorDeadError):
+                    self.refs[key].tell(m.Update(record))
 
-    def _sync_chains(self, after: CampaignState) -> None:
-        open_keys = set()
-        for chain in after.negotiations.values():
-            if chain.status is not ChainStatus.OPEN:
-                continue
-            key = self.key("negotiation", chain.id)
-            open_keys.add(key)
-            self._put(NegotiationActor, key, chain_record(after, chain))
-        prefix = self.key("negotiation", "")
-        for key in [k for k in self.refs if k.startswith(prefix) and k not in open_keys]:
-            self._stop(key)
-
-    def _put(self, cls: type[EntityActor], key: str, record: object) -> None:
+    def activate(self, key: str, state: CampaignState) -> pykka.ActorRef[Any] | None:
+        """The entity's running actor, started from ``state`` if need be; None if no entity."""
         ref = self.refs.get(key)
-        if ref is not None:
-            try:
-                ref.tell(m.Update(record))
-            except pykka.ActorDeadError:
-                pass  # it failed; the supervisor restarts it from the current record
-            else:
-                return
+        if ref is not None and ref.is_alive():
+            return ref
+        return self.restart(key, state)
+
+    def restart(
+        self, key: str, state: CampaignState, failed: str = ""
+    ) -> pykka.ActorRef[Any] | None:
+        """Start a fresh actor for ``key`` from ``state``; None if the entity is gone.
+
+        With ``failed`` (the urn of the incarnation that failed), an entity already started
+        again on demand is kept as it is.
+        """
+        current = self.refs.get(key)
+        if failed and current is not None and current.actor_urn != failed and current.is_alive():
+            return current
+        self._stop(key)
+        record = self.record(key, state)
+        if record is None:
+            return None
+        cls = _ACTORS[key.split(":", 1)[0]]
+        self._records[key] = record
         self.refs[key] = cls.start(key, record, self._hook)
+        return self.refs[key]
 
     def _stop(self, key: str) -> None:
+        self._records.pop(key, None)
         ref = self.refs.pop(key, None)
         if ref is not None:
             ref.stop(block=False)
 
-    def restart(self, key: str, state: CampaignState) -> pykka.ActorRef[Any] | None:
-        """Start a fresh actor for ``key`` from ``state``; None if the entity is gone."""
-        kind, _, ident = key.split(":", 2)
-        old = self.refs.pop(key, None)
-        if old is not None:
-            old.stop(block=False)
-        match kind:
-            case "scholar" if ident in state.scholars:
-                scholar = state.scholars[ident]  # type: ignore[index]
-                self.refs[key] = ScholarActor.start(key, scholar, self._hook)
-            case "faction" if ident in FACTIONS:
-                record = faction_record(state, Faction(ident))
-                self._factions[Faction(ident)] = record
-                self.refs[key] = FactionActor.start(key, record, self._hook)
-            case "negotiation" if ident in state.negotiations:
-                chain = state.negotiations[OfferId(ident)]
-                if chain.status is ChainStatus.OPEN:
-                    self.refs[key] = NegotiationActor.start(
-                        key, chain_record(state, chain), self._hook
-                    )
-        return self.refs.get(key)
-
     def stop_all(self) -> None:
         """Stop every entity actor and wait for them (called as the campaign stops)."""
         refs, self.refs = list(self.refs.values()), {}
+        self._records.clear()
         futures = []
         for ref in refs:
             try:
@@ -222,3 +210,10 @@ class EntityMirror:
                 future.get(timeout=_STOP_TIMEOUT)
             except pykka.Timeout:  # pragma: no cover (entity handlers are quick)
                 log.warning("%s: an entity actor did not stop in time", self._owner)
+
+
+_ACTORS: dict[str, type[EntityActor]] = {
+    "scholar": ScholarActor,
+    "faction": FactionActor,
+    "negotiation": NegotiationActor,
+}

@@ -55,10 +55,26 @@ class GetState:
 
 
 @dataclass(frozen=True, slots=True)
-class RestartEntity:
-    """Restart a failed entity actor from the campaign's state; replies with its new ref."""
+class Entity:
+    """Reply with an entity's running actor, started from the campaign's state if need be.
+
+    ``key`` is ``scholar:<campaign>:<id>``, ``faction:...`` or ``negotiation:...``; the reply is
+    None if there is no such entity (or the chain has closed).
+    """
 
     key: str
+
+
+@dataclass(frozen=True, slots=True)
+class RestartEntity:
+    """Restart a failed entity actor from the campaign's state; replies with its new ref.
+
+    ``urn`` names the incarnation that failed: if the entity was already started again on
+    demand meanwhile, that one is kept.
+    """
+
+    key: str
+    urn: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -111,7 +111,7 @@ class SupervisorActor(GreatworkActor):
         kind, _, rest = key.partition(":")
         if kind in {"scholar", "faction", "negotiation"}:
             campaign_id = rest.split(":", 1)[0]
-            self._restart_entity(key, f"campaign:{campaign_id}", error)
+            self._restart_entity(key, urn, f"campaign:{campaign_id}", error)
             return
         log.error("%s failed (%s) and nobody supervises it", key, error)
 
@@ -137,7 +137,7 @@ class SupervisorActor(GreatworkActor):
         child.ref = ref
         self._hooks.restarted(key, ref)
 
-    def _restart_entity(self, key: str, campaign_key: str, error: str) -> None:
+    def _restart_entity(self, key: str, urn: str, campaign_key: str, error: str) -> None:
         campaign = self._children.get(campaign_key)
         if campaign is None:
             log.error("%s failed (%s) but its campaign is not running", key, error)
@@ -147,7 +147,7 @@ class SupervisorActor(GreatworkActor):
             self._give_up(key, f"restarted {self._budget} times in {self._window:g} s; {error}")
             return
         try:
-            ref = campaign.ref.ask(m.RestartEntity(key), block=True, timeout=self._ask_timeout)
+            ref = campaign.ref.ask(m.RestartEntity(key, urn), block=True, timeout=self._ask_timeout)
         except (pykka.ActorDeadError, pykka.Timeout) as exc:
             log.error("could not restart %s: its campaign did not answer (%s)", key, exc)  # noqa: TRY400 (see above)
             return

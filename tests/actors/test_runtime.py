@@ -15,7 +15,7 @@ from greatwork.actors.runtime import GameServer, PressReleased
 from greatwork.actors.types import UnavailableError
 from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import Confidence, Faction
-from greatwork.rules.errors import GamePaused, InsufficientInfluence
+from greatwork.rules.errors import GamePaused, InsufficientInfluence, NotFound
 from greatwork.rules.event import Tx
 from greatwork.rules.ids import CampaignId, Instant, PlayerId
 from greatwork.rules.investment import Invest
@@ -182,27 +182,50 @@ async def test_past_the_restart_budget_the_campaign_stays_down_with_a_clear_erro
         await server.ask(C1, m.Barrier())
 
 
+async def test_entity_actors_start_on_first_use_and_stay_current(
+    make_server: ServerFactory,
+) -> None:
+    server = await make_server()
+    await server.ensure_campaign(C1)
+    assert pykka.ActorRegistry.get_by_class(ScholarActor) == []  # virtual: none running yet
+    state = server.committed_state(C1)
+    sid = min(state.scholars)
+    ref = await server.entity(C1, "scholar", sid)
+    assert await server.entity(C1, "scholar", sid) is ref  # the same one, once running
+    assert ref.ask(m.Get(), block=True, timeout=1) == state.scholars[sid]
+    faction = await server.entity(C1, "faction", "academia")
+    await server.execute(C1, theory(server))  # Ada joins: every faction knows her balance
+    record = faction.ask(m.Get(), block=True, timeout=1)
+    ada = server.committed_state(C1).players[ADA]
+    assert record.influence == {ADA: ada.influence[Faction.ACADEMIA]}
+    with pytest.raises(NotFound, match="no scholar 'nobody'"):
+        await server.entity(C1, "scholar", "nobody")
+
+
 async def test_a_failed_scholar_actor_is_restarted_from_its_campaign(
     make_server: ServerFactory,
 ) -> None:
     server = await make_server()
     await server.ensure_campaign(C1)
-    refs = pykka.ActorRegistry.get_by_class(ScholarActor)
-    assert len(refs) == len(server.committed_state(C1).scholars)
-    victim = refs[0]
-    key = victim.proxy().key.get(timeout=1)
+    sid = min(server.committed_state(C1).scholars)
+    victim = await server.entity(C1, "scholar", sid)
     victim.tell("not a message it knows")  # handle() raises: the actor fails
+    # The supervisor restarts it; asking for it meanwhile may start it on demand first.
+    # Either way one fresh incarnation ends up running, with the current record.
     deadline = time.monotonic() + 5
     while True:
-        fresh = [r for r in pykka.ActorRegistry.get_by_class(ScholarActor) if r is not victim]
-        keys = [r.proxy().key.get(timeout=1) for r in fresh]
-        if key in keys:
-            break
-        assert time.monotonic() < deadline, f"{key} was not restarted"
+        await server.ask(C1, m.Barrier())
+        fresh = await server.entity(C1, "scholar", sid)
+        if fresh is not victim and fresh.is_alive():
+            try:
+                record = fresh.ask(m.Get(), block=True, timeout=1)
+                break
+            except (pykka.ActorDeadError, UnavailableError):
+                pass  # replaced meanwhile: ask again
+        assert time.monotonic() < deadline, f"{sid} was not restarted"
         await asyncio.sleep(0.01)
     assert not victim.is_alive()
-    record = fresh[keys.index(key)].ask(m.Get(), block=True, timeout=1)
-    assert record == server.committed_state(C1).scholars[record.id]
+    assert record == server.committed_state(C1).scholars[sid]
 
 
 async def test_the_loop_keeps_running_while_a_campaign_is_busy(
