@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run simulate test lint typecheck unit coverage bench format clean
+.PHONY: help venv run simulate test lint typecheck unit coverage bench bench-quick format clean
 
 help:
 	@echo "make run        run the game on embedded defaults and play in the terminal"
@@ -13,7 +13,8 @@ help:
 	@echo "make lint       ruff check and format check"
 	@echo "make typecheck  mypy --strict"
 	@echo "make coverage   the suite with a coverage report of greatwork/rules"
-	@echo "make bench      the benchmarks in bench/"
+	@echo "make bench      the benchmarks in bench/ (about 7 minutes; see docs/benchmarks.md)"
+	@echo "make bench-quick  the server benchmarks at a small scale (seconds)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
@@ -47,6 +48,10 @@ coverage: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/rules_bench.py
+	$(BIN)/python bench/server_bench.py all
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/server_bench.py --quick
 
 format: $(STAMP)
 	$(BIN)/ruff format .
