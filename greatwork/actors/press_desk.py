@@ -40,10 +40,10 @@ class PressDeskActor(GreatworkActor):
         super().__init__(f"press:{campaign_id}", failure_hook)
         self.campaign_id = campaign_id
         self._released = released
-        self._pending: list[tuple[int, int, PressItem]] = []
-        self._seen = released_upto  # the highest id handed over; later ones only
-        for item in pending:
-            self._hold(item)
+        # Items still pending from the journal are held whatever their number; anything else
+        # numbered up to ``released_upto`` was released before the restart.
+        self._pending = sorted((item.release_at, item.id, item) for item in pending)
+        self._seen = released_upto
 
     def handle(self, message: object) -> object:
         """Take committed items, release what is due."""

@@ -171,6 +171,7 @@ class GameServer:
         finally:
             await self._blocking(_stop_registry)
             self._executor.shutdown(wait=True)
+            gc.unfreeze()  # what start() froze may go now
 
     async def _blocking(self, fn: Any, *args: object) -> Any:  # noqa: ANN401 (any callable)
         """Run a blocking call on the server's own threads."""
@@ -212,7 +213,7 @@ class GameServer:
             campaign_id,
             self._threadsafe_released,
             pending,
-            released_upto=max(0, released_upto - len(pending)) if pending else released_upto,
+            released_upto=released_upto,
             failure_hook=self._failure_hook,
         )
         campaign = _Campaign(campaign_id=campaign_id, ref=None, desk=desk, new=new)

@@ -174,16 +174,15 @@ def test_a_restarted_press_desk_keeps_the_pending_items_it_is_given() -> None:
     desk = PressDeskActor.start(
         C1,
         lambda _c, items: released.extend(i.id for i in items),
-        [item(7, START + 60), item(8, START + 30)],
-        released_upto=6,
+        [item(7, START + 60), item(4, START + 30)],  # 4: a delayed item, numbered earlier
+        released_upto=8,
     )
     try:
-        desk.tell(
-            m.Publish((item(5, START),), Instant(START))
-        )  # already released before the restart
+        released_before = item(5, START)  # released before the restart: never again
+        desk.tell(m.Publish((released_before,), Instant(START)))
         desk.tell(m.Tick(Instant(START + 60)))
         desk.ask(m.Barrier(), timeout=1)
-        assert released == [8, 7]
+        assert released == [4, 7]
     finally:
         desk.stop()
 
