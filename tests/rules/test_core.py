@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from greatwork.rules import event as event_module
 from greatwork.rules.admin import AdjustReputation
 from greatwork.rules.codec import decode, decode_event, encode, encode_event
 from greatwork.rules.constants import DAY, Confidence, Faction
@@ -160,3 +161,17 @@ def test_player_commands_record_activity_once_a_day() -> None:
     assert later.state.players[P1].last_active_at == T0 + 20 * DAY
     admin = AdjustReputation(actor=P1, at=Instant(T0 + 40 * DAY), player=P1, delta=1)
     assert not any(isinstance(e, PlayerActive) for e in run(later.state, admin).events)
+
+
+def test_apply_copies_every_field_and_counts_the_event() -> None:
+    """apply's fast copy must equal dataclasses.replace, field for field."""
+    state = make_state(players=[make_player("p1")])
+    event = PlayerActive(at=Instant(T0 + DAY), player=PlayerId("p1"))
+    after = apply(state, event)
+    applied = event_module._APPLIERS[PlayerActive](state, event)
+    assert after == dataclasses.replace(applied, seq=state.seq + 1)  # the slow path
+    assert after.seq == state.seq + 1
+    assert {f.name for f in dataclasses.fields(CampaignState)} == set(CampaignState.__slots__)
+    for field in dataclasses.fields(CampaignState):
+        if field.name not in {"seq", "players"}:
+            assert getattr(after, field.name) is getattr(state, field.name)
