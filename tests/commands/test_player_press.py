@@ -3,44 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from typing import Any
 
-from greatwork.commands.player import PLAYER_COMMANDS
-from greatwork.commands.spec import Catalogue, Reply, invoke
 from greatwork.rules.ids import PlayerId
 from greatwork.rules.pause import PauseGame
 from greatwork.rules.social import PressShared, TableTalkPosted
 from tests.commands.local import LocalGame
-
-PLAYERS = Catalogue(PLAYER_COMMANDS)
-ALICE = PlayerId("1001")
-
-
-async def call(game: LocalGame, path: str, **options: object) -> Reply:
-    return await invoke(
-        PLAYERS.find(path),
-        game,
-        player=ALICE,
-        display_name="Alice",
-        is_admin=False,
-        raw_options=options,
-    )
-
-
-def ok(reply: Reply) -> Mapping[str, Any]:
-    assert reply.ok, reply.body
-    assert reply.error is None
-    json.dumps(reply.data)
-    return reply.data
-
-
-def refused(reply: Reply, code: str, *needles: str) -> None:
-    assert not reply.ok
-    assert reply.error == code, reply.body
-    assert reply.ephemeral
-    for needle in needles:
-        assert needle in reply.body, reply.body
+from tests.commands.player_helpers import ALICE, call, ok, refused
 
 
 def printed(game: LocalGame, count: int) -> None:

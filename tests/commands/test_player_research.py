@@ -3,76 +3,32 @@
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Mapping
-from typing import Any
 
 import pytest
 
-from greatwork.commands.player import PLAYER_COMMANDS
-from greatwork.commands.spec import Catalogue, Reply, invoke
 from greatwork.rules.admin import AdjustInfluence, AdjustReputation
 from greatwork.rules.constants import Faction
 from greatwork.rules.ids import ExpeditionCode, PlayerId, ScholarId, TheoryId
 from greatwork.rules.memory import player_key
 from greatwork.rules.state import (
-    Contract,
     EmployerKind,
     ExpeditionStatus,
     MentorshipStatus,
     TheoryStatus,
 )
 from tests.commands.local import LocalGame
+from tests.commands.player_helpers import (
+    ALICE,
+    BOB,
+    call,
+    employ,
+    joined,
+    ok,
+    refused,
+)
 
-PLAYERS = Catalogue(PLAYER_COMMANDS)
-ALICE = PlayerId("1001")
-BOB = PlayerId("1002")
-NAMES = {ALICE: "Alice", BOB: "Bob"}
 FREE = ScholarId("s.proc-001")
 OTHER = ScholarId("s.proc-002")
-
-
-async def call(game: LocalGame, path: str, who: PlayerId = ALICE, /, **options: object) -> Reply:
-    return await invoke(
-        PLAYERS.find(path),
-        game,
-        player=who,
-        display_name=NAMES[who],
-        is_admin=False,
-        raw_options=options,
-    )
-
-
-def ok(reply: Reply) -> Mapping[str, Any]:
-    assert reply.ok, reply.body
-    assert reply.error is None
-    json.dumps(reply.data)  # JSON-ready
-    return reply.data
-
-
-def refused(reply: Reply, code: str, *needles: str) -> None:
-    assert not reply.ok
-    assert reply.error == code, reply.body
-    assert reply.ephemeral
-    for needle in needles:
-        assert needle in reply.body, reply.body
-
-
-async def joined(*players: PlayerId) -> LocalGame:
-    game = LocalGame()
-    for player in players:
-        ok(await call(game, "table_talk", player, message=f"{NAMES[player]} sits down"))
-    return game
-
-
-def employ(game: LocalGame, scholar: ScholarId, player: PlayerId, faction: Faction) -> None:
-    """Set a contract directly (test setup stands in for a lucky /recruit)."""
-    state = game.state()
-    contract = Contract(
-        employer=player, kind=EmployerKind.PLAYER, term_years=3, faction=faction, since=game.now()
-    )
-    record = dataclasses.replace(state.scholars[scholar], contract=contract)
-    game._state = dataclasses.replace(state, scholars={**state.scholars, scholar: record})
 
 
 async def adjust(game: LocalGame, player: PlayerId, reputation: int = 0, **influence: int) -> None:

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
-from collections.abc import Mapping
-from typing import Any
-
 import pytest
 
-from greatwork.commands.player import PLAYER_COMMANDS
-from greatwork.commands.spec import Catalogue, Reply, invoke
 from greatwork.rules.admin import AdjustInfluence, AdjustReputation
 from greatwork.rules.command import Context
 from greatwork.rules.commitment import CreateCommitment
@@ -21,63 +14,23 @@ from greatwork.rules.memory import player_key
 from greatwork.rules.project import CreateProject
 from greatwork.rules.rng import command_rng
 from greatwork.rules.state import (
-    Contract,
-    EmployerKind,
     OfferStatus,
     PledgeStatus,
     ProposalStatus,
 )
 from tests.commands.local import LocalGame
+from tests.commands.player_helpers import (
+    ALICE,
+    BOB,
+    call,
+    employ,
+    joined,
+    ok,
+    refused,
+)
 
-PLAYERS = Catalogue(PLAYER_COMMANDS)
-ALICE = PlayerId("1001")
-BOB = PlayerId("1002")
 ADMIN = PlayerId("admin")
-NAMES = {ALICE: "Alice", BOB: "Bob"}
 WANTED = ScholarId("s.proc-002")
-
-
-async def call(game: LocalGame, path: str, who: PlayerId = ALICE, /, **options: object) -> Reply:
-    return await invoke(
-        PLAYERS.find(path),
-        game,
-        player=who,
-        display_name=NAMES[who],
-        is_admin=False,
-        raw_options=options,
-    )
-
-
-def ok(reply: Reply) -> Mapping[str, Any]:
-    assert reply.ok, reply.body
-    assert reply.error is None
-    json.dumps(reply.data)
-    return reply.data
-
-
-def refused(reply: Reply, code: str, *needles: str) -> None:
-    assert not reply.ok
-    assert reply.error == code, reply.body
-    assert reply.ephemeral
-    for needle in needles:
-        assert needle in reply.body, reply.body
-
-
-async def joined(*players: PlayerId) -> LocalGame:
-    game = LocalGame()
-    for player in players:
-        ok(await call(game, "table_talk", player, message=f"{NAMES[player]} sits down"))
-    return game
-
-
-def employ(game: LocalGame, scholar: ScholarId, player: PlayerId, faction: Faction) -> None:
-    """Set a contract directly (test setup stands in for a lucky /recruit)."""
-    state = game.state()
-    contract = Contract(
-        employer=player, kind=EmployerKind.PLAYER, term_years=3, faction=faction, since=game.now()
-    )
-    record = dataclasses.replace(state.scholars[scholar], contract=contract)
-    game._state = dataclasses.replace(state, scholars={**state.scholars, scholar: record})
 
 
 async def grant(game: LocalGame, player: PlayerId, reputation: int = 0, **influence: int) -> None:
