@@ -29,6 +29,7 @@ OTHER_VARIABLES = frozenset({CONFIG_VARIABLE, "GREATWORK_HISTORY"})
 DEFAULT_CONFIG_FILE = "greatwork.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+JOURNAL_SYNCS = ("full", "normal")
 MAX_DIGEST_TIMES = 6
 
 
@@ -250,6 +251,12 @@ def _level(text: str) -> str:
     return text.strip().upper()
 
 
+def _sync(text: str) -> str:
+    if text.strip().lower() not in JOURNAL_SYNCS:
+        raise _Bad("unknown mode")
+    return text.strip().lower()
+
+
 def _host(text: str) -> str:
     if not text.strip() or any(c.isspace() for c in text.strip()) or len(text) > 253:
         raise _Bad("not a host name or address")
@@ -272,6 +279,7 @@ _KINDS: dict[str, _Kind] = {
     "symposium_time": _Kind("a local time like 12:00", _time_value, _parse_time),
     "catch_up_cap": _whole(0, 1000),
     "snapshot_every": _whole(10, 1_000_000),
+    "journal_sync": _textual(f"one of {', '.join(JOURNAL_SYNCS)}", _sync),
     "restart_budget": _whole(0, 100),
     "restart_window": _seconds(1, 86_400),
     "ask_timeout": _seconds(0.1, 600),
@@ -335,6 +343,7 @@ class Settings:
     symposium_time: time = time(12)
     catch_up_cap: int = 14
     snapshot_every: int = 1000
+    journal_sync: str = "full"
     restart_budget: int = 3
     restart_window: float = 60.0
     ask_timeout: float = 10.0

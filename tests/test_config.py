@@ -64,6 +64,7 @@ symposium_day = "Sat"
 symposium_time = 18:00:00
 catch_up_cap = 0
 snapshot_every = 10
+journal_sync = "Normal"
 restart_window = 5
 ask_timeout = 2.5
 log_level = "debug"
@@ -80,6 +81,7 @@ web_port = 0
     assert settings.symposium_time == time(18)
     assert settings.catch_up_cap == 0
     assert settings.snapshot_every == 10
+    assert settings.journal_sync == "normal"
     assert settings.restart_window == 5.0
     assert isinstance(settings.restart_window, float)
     assert settings.ask_timeout == 2.5
@@ -229,6 +231,7 @@ def test_os_environ_is_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
         ("symposium_day = 7", ["out of range", "0 to 6"]),
         ('symposium_time = "24:00"', ["key symposium_time", "24:00 is not a time of day"]),
         ('log_level = "verbose"', ["unknown level", "DEBUG, INFO"]),
+        ('journal_sync = "off"', ["key journal_sync", "unknown mode", "one of full, normal"]),
         ('discord_api = "ftp://x"', ["http:// or https://"]),
         ('llm_url = "localhost:8000"', ["key llm_url", "http:// or https://"]),
         ('admin_role = ""', ["1 to 100 characters"]),

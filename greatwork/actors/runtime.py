@@ -124,7 +124,7 @@ class GameServer:
         """Open the journal, start the actors and every campaign in the journal."""
         self._loop = asyncio.get_running_loop()
         threading.stack_size(ACTOR_STACK_SIZE)
-        self.store = await Store.open(self.settings.db_path)
+        self.store = await Store.open(self.settings.db_path, synchronous=self.settings.journal_sync)
         try:
             self.store.on_commit(self._committed)
             self.store.on_failure(self._journal_failed)

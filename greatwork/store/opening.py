@@ -149,12 +149,16 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     return StoreError(f"cannot open the database at {path}: {exc}")
 
 
-async def connect(path: Path, *, busy_timeout: float, writer: bool) -> aiosqlite.Connection:
+async def connect(
+    path: Path, *, busy_timeout: float, writer: bool, synchronous: str = "FULL"
+) -> aiosqlite.Connection:
     """Open one connection with the journal's settings.
 
-    The writer runs in WAL mode with ``synchronous=FULL``, so a commit is on disk when it
-    returns. The reader is refused writes (``query_only``). Both are in autocommit mode:
-    every transaction is explicit.
+    The writer runs in WAL mode with ``synchronous=FULL`` by default, so a commit is on disk
+    when it returns (``NORMAL`` keeps it safe from a crash of the process, not of the
+    machine), and without automatic checkpoints (the ``Checkpointer`` runs them). The other
+    connections are refused writes (``query_only``). All are in autocommit mode: every
+    transaction is explicit.
 
     Raises:
         StoreError: the file cannot be opened or switched to WAL.
@@ -164,7 +168,9 @@ async def connect(path: Path, *, busy_timeout: float, writer: bool) -> aiosqlite
     except sqlite3.Error as exc:
         raise StoreError(f"cannot open the database at {path}: {exc}") from exc
     try:
-        await _configure(conn, path, busy_timeout=busy_timeout, writer=writer)
+        await _configure(
+            conn, path, busy_timeout=busy_timeout, writer=writer, synchronous=synchronous
+        )
     except BaseException as exc:
         await conn.close()
         if isinstance(exc, sqlite3.Error):
@@ -174,7 +180,7 @@ async def connect(path: Path, *, busy_timeout: float, writer: bool) -> aiosqlite
 
 
 async def _configure(
-    conn: aiosqlite.Connection, path: Path, *, busy_timeout: float, writer: bool
+    conn: aiosqlite.Connection, path: Path, *, busy_timeout: float, writer: bool, synchronous: str
 ) -> None:
     await conn.execute_fetchall(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
     await conn.execute_fetchall("PRAGMA foreign_keys = ON")
@@ -187,4 +193,6 @@ async def _configure(
             f"the database at {path} cannot use write-ahead logging "
             f"(journal_mode stayed {rows[0][0]}); put it on a local disk"
         )
-    await conn.execute_fetchall("PRAGMA synchronous = FULL")
+    await conn.execute_fetchall(f"PRAGMA synchronous = {synchronous}")
+    # Checkpoints run on a connection of their own (checkpoint.py), never inside a commit.
+    await conn.execute_fetchall("PRAGMA wal_autocheckpoint = 0")

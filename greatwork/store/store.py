@@ -17,6 +17,7 @@ from typing import Self
 
 import aiosqlite
 
+from greatwork.store.checkpoint import Checkpointer
 from greatwork.store.errors import JournalError
 from greatwork.store.ledger import CommitHook, FailureHook, Ledger
 from greatwork.store.migrations import MIGRATIONS, Migration, check_migrations, migrate
@@ -53,6 +54,7 @@ class Store:
         ledger: Ledger,
         writer: JournalWriter,
         reader: JournalReader,
+        checkpointer: Checkpointer,
     ) -> None:
         self._path = path
         self._loop = loop
@@ -61,6 +63,7 @@ class Store:
         self._ledger = ledger
         self._writer = writer
         self._reader = reader
+        self._checkpointer = checkpointer
         self._close_task: asyncio.Task[None] | None = None
 
     @classmethod
@@ -71,6 +74,8 @@ class Store:
         busy_timeout: float = 5.0,
         max_batch_rows: int = 1000,
         keep_snapshots: int = 3,
+        checkpoint_every: float = 1.0,
+        synchronous: str = "FULL",
         migrations: Sequence[Migration] = MIGRATIONS,
     ) -> Store:
         """Open (or create) the journal at ``path`` and start its writer task.
@@ -84,6 +89,11 @@ class Store:
             busy_timeout: seconds a statement waits for a lock before failing.
             max_batch_rows: about how many rows one transaction takes (a batch is never split).
             keep_snapshots: how many snapshots to keep per campaign (older ones are pruned).
+            checkpoint_every: seconds between WAL checkpoints while commits arrive (see
+                ``checkpoint.py``).
+            synchronous: the writer's ``PRAGMA synchronous``: ``FULL`` (a commit survives a
+                power cut) or ``NORMAL`` (it survives a crash of the process, and an OS crash
+                or power cut may undo the last commits).
             migrations: the schema steps (tests pass their own).
 
         Raises:
@@ -95,20 +105,29 @@ class Store:
                 "max_batch_rows and keep_snapshots must be at least 1 and busy_timeout at "
                 f"least 0, got {max_batch_rows}, {keep_snapshots} and {busy_timeout}"
             )
+        if checkpoint_every <= 0:
+            raise ValueError(f"checkpoint_every must be positive, got {checkpoint_every}")
+        if synchronous.upper() not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be FULL or NORMAL, got {synchronous!r}")
         check_migrations(migrations)
         where = Path(path)
         await prepare(where, latest=migrations[-1].version)
-        writer_conn = await connect(where, busy_timeout=busy_timeout, writer=True)
+        writer_conn = await connect(
+            where, busy_timeout=busy_timeout, writer=True, synchronous=synchronous.upper()
+        )
         reader_conn: aiosqlite.Connection | None = None
+        checkpoint_conn: aiosqlite.Connection | None = None
         try:
             version = await migrate(writer_conn, migrations)
             reader_conn = await connect(where, busy_timeout=busy_timeout, writer=False)
             reader = JournalReader(reader_conn)
             await reader.setup()
             durable, stored = await reader.durable()
+            checkpoint_conn = await connect(where, busy_timeout=busy_timeout, writer=False)
         except BaseException:
-            if reader_conn is not None:
-                await reader_conn.close()
+            for conn in (checkpoint_conn, reader_conn):
+                if conn is not None:
+                    await conn.close()
             await writer_conn.close()
             raise
         ledger = Ledger(durable, stored)
@@ -116,10 +135,17 @@ class Store:
             writer_conn, ledger, max_rows=max_batch_rows, keep_snapshots=keep_snapshots
         )
         log.info(
-            "journal open at %s (schema version %d, %d campaigns)", where, version, len(stored)
+            "journal open at %s (schema version %d, %d campaigns, synchronous=%s)",
+            where,
+            version,
+            len(stored),
+            synchronous.upper(),
+        )
+        checkpointer = Checkpointer(
+            checkpoint_conn, lambda: writer.stats().transactions, every=checkpoint_every
         )
         loop = asyncio.get_running_loop()
-        return cls(where, loop, writer_conn, reader_conn, ledger, writer, reader)
+        return cls(where, loop, writer_conn, reader_conn, ledger, writer, reader, checkpointer)
 
     async def __aenter__(self) -> Self:
         return self
@@ -206,6 +232,11 @@ class Store:
         """The writer's counters (transactions, batches, rows...)."""
         return self._writer.stats()
 
+    @property
+    def checkpointer(self) -> Checkpointer:
+        """The task that checkpoints the WAL (its counters are for tests and metrics)."""
+        return self._checkpointer
+
     async def close(self) -> None:
         """Stop taking batches, write everything queued, close both connections.
 
@@ -224,6 +255,7 @@ class Store:
             await self._writer.close()
             self._ledger.fail_all_waiters()
         finally:
+            await self._checkpointer.close()
             await self._reader_conn.close()
             await self._writer_conn.close()
         log.info("journal at %s closed", self._path)

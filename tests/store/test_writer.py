@@ -186,7 +186,9 @@ async def test_close_writes_what_was_queued_and_is_clean(db_path: Path) -> None:
     before = set(threading.enumerate())
     store = await Store.open(db_path)
     started = set(threading.enumerate()) - before
-    assert len(started) == 2  # one worker thread per aiosqlite connection
+    assert (
+        len(started) == 3
+    )  # one worker thread per aiosqlite connection (writer, reader, checkpoints)
     pending = asyncio.create_task(store.wait_durable("c1", 99))  # never submitted
     await asyncio.sleep(0)  # one turn: the waiter registers
     store.submit(batch("c1", 0, 3, first=True))
