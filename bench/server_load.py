@@ -45,9 +45,32 @@ def content() -> Content:
     return _CONTENT[0]
 
 
-def new_server(db: Path, at: Instant) -> GameServer:
+def new_server(db: Path, at: Instant, *, sync: str = "full") -> GameServer:
     """A server (not started) on the journal at ``db`` with a virtual clock at ``at``."""
-    return GameServer(Settings(db_path=db), content(), clock=VirtualClock(at))
+    settings = Settings(db_path=db, journal_sync=sync)
+    return GameServer(settings, content(), clock=VirtualClock(at))
+
+
+def fsync_probe(folder: Path, count: int = 500, rate: float = 100.0) -> list[float]:
+    """Seconds each of ``count`` ``fsync`` calls took after a 4 KiB write, ``rate`` a second.
+
+    What the disk under the journal gives a ``synchronous=FULL`` commit, which syncs the WAL
+    once: the floor of a command's commit time, and the source of its slow tail.
+    """
+    path = folder / "fsync-probe"
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    took = []
+    try:
+        for i in range(count):
+            os.pwrite(fd, b"x" * 4096, (i % 64) * 4096)
+            start = time.perf_counter()
+            os.fsync(fd)
+            took.append(time.perf_counter() - start)
+            time.sleep(1 / rate)
+    finally:
+        os.close(fd)
+        path.unlink()
+    return took
 
 
 def proc_status(name: str) -> int:

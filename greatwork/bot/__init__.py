@@ -1,0 +1,1 @@
+"""The Discord front end: a disnake InteractionBot over the command catalogue."""
