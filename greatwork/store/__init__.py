@@ -7,6 +7,7 @@ from greatwork.store.errors import (
     CorruptDatabaseError,
     ForeignDatabaseError,
     InvalidBatchError,
+    InvalidRecordError,
     JournalError,
     NotADatabaseError,
     SchemaTooNewError,
@@ -15,6 +16,7 @@ from greatwork.store.errors import (
 )
 from greatwork.store.ledger import CommitHook, FailureHook
 from greatwork.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration
+from greatwork.store.records import ChannelRow, OutboxRow, OutboxState
 from greatwork.store.replay import decode_snapshot, encode_snapshot, first_difference, rebuild
 from greatwork.store.rows import (
     Batch,
@@ -35,17 +37,21 @@ __all__ = [
     "MIGRATIONS",
     "Batch",
     "CampaignRow",
+    "ChannelRow",
     "CommitHook",
     "CorruptDatabaseError",
     "EventRow",
     "FailureHook",
     "ForeignDatabaseError",
     "InvalidBatchError",
+    "InvalidRecordError",
     "JournalError",
     "JournalRow",
     "Loaded",
     "Migration",
     "NotADatabaseError",
+    "OutboxRow",
+    "OutboxState",
     "PressRow",
     "SchemaTooNewError",
     "SnapshotRow",

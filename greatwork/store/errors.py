@@ -38,3 +38,10 @@ class JournalError(StoreError):
 
     None of the events the failed batch carried are in the journal.
     """
+
+
+class InvalidRecordError(StoreError):
+    """A channel or outbox record was refused (a bad value, or a row in the wrong state).
+
+    Nothing was written; the message names the value and what is allowed.
+    """

@@ -76,6 +76,37 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX press_release ON press (campaign_id, release_at);
         """,
     ),
+    Migration(
+        2,
+        # The Discord side (issue 4): each guild's chosen channels, and the Gazette outbox
+        # that records what was posted so nothing is posted twice or lost. The partial index
+        # finds a campaign's digests without reading its whole journal; it holds one entry
+        # per digest, so appending other events costs nothing more.
+        """
+        CREATE TABLE channels (
+            campaign_id TEXT NOT NULL,
+            role TEXT NOT NULL,
+            channel_id INTEGER,
+            set_by TEXT NOT NULL,
+            set_at INTEGER NOT NULL,
+            PRIMARY KEY (campaign_id, role)
+        );
+        CREATE TABLE outbox (
+            campaign_id TEXT NOT NULL,
+            key TEXT NOT NULL,
+            channel_id INTEGER NOT NULL,
+            nonce TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('sending', 'posted', 'failed')),
+            message_ids TEXT NOT NULL DEFAULT '[]',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            updated_at INTEGER NOT NULL,
+            released_at INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (campaign_id, key)
+        );
+        CREATE INDEX events_digests ON events (campaign_id, at) WHERE kind = 'DigestCompleted';
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

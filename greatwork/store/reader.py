@@ -7,11 +7,19 @@ Nothing here decodes JSON: the campaign actor does that on its own thread.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Collection, Sequence
 
 import aiosqlite
 
 from greatwork.store.errors import UnknownCampaignError
+from greatwork.store.records import (
+    CHANNEL_COLUMNS,
+    OUTBOX_COLUMNS,
+    ChannelRow,
+    OutboxRow,
+    channel_row,
+    outbox_row,
+)
 from greatwork.store.rows import CampaignRow, EventRow, JournalRow, Loaded, PressRow, SnapshotRow
 
 _PRESS = "id, seq, kind, headline, body, meta, at, release_at, digest"
@@ -238,3 +246,55 @@ class JournalReader:
             (campaign_id, after, upto),
         )
         return [PressRow(*row) for row in rows]
+
+    async def digests(self, campaign_id: str, *, since: int = 0) -> list[EventRow]:
+        """The campaign's ``DigestCompleted`` events at or after ``since``, in journal order.
+
+        The literal kind lets SQLite use the partial index ``events_digests``: this reads one
+        index entry per digest, never the whole journal.
+        """
+        rows = await self._conn.execute_fetchall(
+            "SELECT seq, at, kind, data FROM events"
+            " WHERE campaign_id = ? AND kind = 'DigestCompleted' AND at >= ? ORDER BY seq",
+            (campaign_id, since),
+        )
+        return [EventRow(*row) for row in rows]
+
+    async def channels(self, campaign_id: str | None = None) -> list[ChannelRow]:
+        """The channel choices of one campaign (or all), by campaign and role."""
+        sql = f"SELECT {CHANNEL_COLUMNS} FROM channels"  # noqa: S608 (constant column list)
+        params: tuple[object, ...] = ()
+        if campaign_id is not None:
+            sql += " WHERE campaign_id = ?"
+            params = (campaign_id,)
+        rows = await self._conn.execute_fetchall(sql + " ORDER BY campaign_id, role", params)
+        return [channel_row(row) for row in rows]
+
+    async def outbox_rows(
+        self,
+        campaign_id: str | None = None,
+        *,
+        states: Collection[str] = (),
+        keys: Collection[str] = (),
+    ) -> list[OutboxRow]:
+        """Outbox rows of one campaign (or all), optionally only some states or keys.
+
+        They come by campaign, then in the order their posts were released.
+        """
+        where: list[str] = []
+        params: list[object] = []
+        if campaign_id is not None:
+            where.append("campaign_id = ?")
+            params.append(campaign_id)
+        if states:
+            where.append(f"state IN ({', '.join('?' * len(states))})")
+            params += [str(s) for s in states]
+        if keys:
+            where.append(f"key IN ({', '.join('?' * len(keys))})")
+            params += list(keys)
+        sql = f"SELECT {OUTBOX_COLUMNS} FROM outbox"  # noqa: S608 (constant columns; values are bound)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY campaign_id, released_at, rowid"
+        rows = await self._conn.execute_fetchall(sql, params)
+        return [outbox_row(row) for row in rows]

@@ -22,6 +22,7 @@ from greatwork.store.errors import JournalError
 from greatwork.store.ledger import CommitHook, FailureHook, Ledger
 from greatwork.store.migrations import MIGRATIONS, Migration, check_migrations, migrate
 from greatwork.store.opening import connect, prepare
+from greatwork.store.outbox import OutboxRecords
 from greatwork.store.reader import JournalReader
 from greatwork.store.rows import (
     Batch,
@@ -38,11 +39,12 @@ from greatwork.store.writer import JournalWriter
 log = logging.getLogger(__name__)
 
 
-class Store:
+class Store(OutboxRecords):
     """An open journal. Build it with :meth:`open`; close it with :meth:`close`.
 
     Every method runs on the event loop that opened it, except :meth:`submit_threadsafe`,
-    which any thread may call.
+    which any thread may call. The channel and outbox methods come from
+    :class:`~greatwork.store.outbox.OutboxRecords`.
     """
 
     def __init__(
@@ -305,3 +307,7 @@ class Store:
     async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
         """Press released in ``(after, upto]``, oldest first."""
         return await self._reader.press_between(campaign_id, after, upto)
+
+    async def digests(self, campaign_id: str, *, since: int = 0) -> list[EventRow]:
+        """The campaign's ``DigestCompleted`` events at or after time ``since``, in order."""
+        return await self._reader.digests(campaign_id, since=since)

@@ -9,6 +9,11 @@ campaigns' events durable and wake whoever waits for them.
 A failed transaction breaks every campaign in it: their waiters fail, their queued batches
 are dropped and later ones refused, so a campaign's journal never has a gap. ``reset`` lifts
 that once the runtime has rebuilt the campaign from what was committed.
+
+Records (channel choices, the Gazette outbox: ``records.py``) go through the same queue, so
+they are ordered with the batches, but never share a transaction with them: consecutive
+records are written together, each under a savepoint, and one that is refused is rolled back
+alone. A failed record never breaks a campaign.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import asyncio
 import logging
 import sqlite3
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 
-from greatwork.store.errors import JournalError
+from greatwork.store.errors import JournalError, StoreError
 from greatwork.store.ledger import Ledger, span
 from greatwork.store.rows import Batch, WriterStats
 
@@ -55,6 +61,19 @@ class _FlushMark:
     failed: int = 0  # batches before it that were not written
 
 
+@dataclass(eq=False, slots=True)
+class _Record:
+    """A channel or outbox write, run on the writer's thread; its outcome goes to ``future``."""
+
+    run: Callable[[sqlite3.Connection], object]
+    what: str
+    future: asyncio.Future[Any]
+
+
+_Queued = Batch | _FlushMark | _Record
+_T = TypeVar("_T")
+
+
 @dataclass(slots=True)
 class _Counters:
     transactions: int = 0
@@ -81,7 +100,7 @@ class JournalWriter:
         self._ledger = ledger
         self._max_rows = max_rows
         self._keep_snapshots = keep_snapshots
-        self._queue: deque[Batch | _FlushMark] = deque()
+        self._queue: deque[_Queued] = deque()
         self._wake = asyncio.Event()
         self._counters = _Counters()
         self._accepting = True
@@ -100,7 +119,7 @@ class JournalWriter:
         return self._task.done()
 
     def stats(self) -> WriterStats:
-        """The counters so far."""
+        """The counters so far (``transactions`` counts record transactions too)."""
         c = self._counters
         queued = sum(isinstance(item, Batch) for item in self._queue)
         return WriterStats(
@@ -126,6 +145,25 @@ class JournalWriter:
         ledger.accept(batch)
         self._queue.append(batch)
         self._wake.set()
+
+    async def record(self, run: Callable[[sqlite3.Connection], _T], what: str) -> _T:
+        """Queue a record write and return its result once it is committed.
+
+        Args:
+            run: the write, called on the writer's thread inside a transaction; it returns
+                the result or raises (a ``StoreError`` to refuse the record).
+            what: the record, for messages (``outbox row guild-1 press:17``).
+
+        Raises:
+            StoreError: the write refused the record (nothing of it was written).
+            JournalError: the transaction failed, or the journal is closed.
+        """
+        if not self._accepting:
+            raise JournalError(f"the journal is closed; {what} was not written")
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Record(run, what, future))
+        self._wake.set()
+        return cast("_T", await future)
 
     async def flush(self) -> None:
         """Return once every batch queued before the call is committed.
@@ -162,6 +200,9 @@ class JournalWriter:
                 self._wake.clear()
                 await self._wake.wait()
                 continue
+            if isinstance(self._queue[0], _Record):
+                await self._write_records(self._take_records())
+                continue
             group = self._take()
             if group:
                 await self._write(group)
@@ -172,6 +213,8 @@ class JournalWriter:
         rows = 0
         while self._queue:
             item = self._queue[0]
+            if isinstance(item, _Record):
+                break
             if isinstance(item, _FlushMark):
                 if group:
                     break
@@ -207,6 +250,44 @@ class JournalWriter:
         c.rows += sum(b.rows for b in group)
         self._ledger.committed(group)
 
+    def _take_records(self) -> list[_Record]:
+        """Pop the consecutive records at the head of the queue, up to ``max_rows``."""
+        records: list[_Record] = []
+        while self._queue and len(records) < self._max_rows:
+            item = self._queue[0]
+            if not isinstance(item, _Record):
+                break
+            self._queue.popleft()
+            records.append(item)
+        return records
+
+    async def _write_records(self, records: list[_Record]) -> None:
+        conn = self._conn
+        try:
+            # The same single hop as _write (see there for why the private API).
+            runs = [r.run for r in records]
+            outcomes = await conn._execute(_record_transaction, conn._conn, runs)  # type: ignore[no-untyped-call]  # noqa: SLF001
+        except Exception as exc:  # noqa: BLE001 (the writer outlives a failed write; each caller hears of it)
+            await self._rollback()
+            self._records_failed(records, exc)
+            return
+        self._counters.transactions += 1
+        for each, (ok, value) in zip(records, outcomes, strict=True):
+            if ok:
+                _settle(each, None, value)
+            elif isinstance(value, StoreError):
+                _settle(each, value)
+            else:
+                error = cast("Exception", value)
+                _settle(each, JournalError(f"{each.what} was not written: {_describe(error)}"))
+
+    def _records_failed(self, records: list[_Record], exc: Exception) -> None:
+        self._counters.failed_transactions += 1
+        cause = _describe(exc)
+        log.error("journal: a transaction of %d records failed: %s", len(records), cause)
+        for each in records:
+            _settle(each, JournalError(f"{each.what} was not written: {cause}"))
+
     async def _rollback(self) -> None:
         try:
             if self._conn.in_transaction:
@@ -231,10 +312,12 @@ class JournalWriter:
     def _break(self, campaign_id: str, error: JournalError) -> None:
         # Drop the campaign's queued batches first: they follow the failed one, and writing
         # them after a reset would leave a gap.
-        kept: deque[Batch | _FlushMark] = deque()
+        kept: deque[_Queued] = deque()
         dropped = 0
         for item in self._queue:
-            if isinstance(item, _FlushMark):
+            if isinstance(item, _Record):
+                kept.append(item)
+            elif isinstance(item, _FlushMark):
                 item.failed += dropped
                 kept.append(item)
             elif item.campaign_id == campaign_id:
@@ -254,6 +337,39 @@ def _transaction(
     for sql, params in statements:
         db.executemany(sql, params)
     db.execute("COMMIT")
+
+
+def _record_transaction(
+    db: sqlite3.Connection, runs: list[Callable[[sqlite3.Connection], object]]
+) -> list[tuple[bool, object]]:
+    """Run record writes in one transaction, each under a savepoint of its own.
+
+    A write that raises is rolled back to its savepoint and reported; the others still commit.
+    """
+    outcomes: list[tuple[bool, object]] = []
+    db.execute("BEGIN IMMEDIATE")
+    for run in runs:
+        db.execute("SAVEPOINT record")
+        try:
+            value = run(db)
+        except Exception as exc:  # noqa: BLE001 (reported to that record's caller alone)
+            db.execute("ROLLBACK TO record")
+            db.execute("RELEASE record")
+            outcomes.append((False, exc))
+        else:
+            db.execute("RELEASE record")
+            outcomes.append((True, value))
+    db.execute("COMMIT")
+    return outcomes
+
+
+def _settle(record: _Record, error: BaseException | None, value: object = None) -> None:
+    if record.future.done():  # the caller was cancelled
+        return
+    if error is not None:
+        record.future.set_exception(error)
+    else:
+        record.future.set_result(value)
 
 
 def _statements(group: Iterable[Batch]) -> list[tuple[str, list[tuple[object, ...]]]]:

@@ -31,11 +31,12 @@ async def test_a_missing_file_is_created_with_its_folder_and_migrated(db_path: P
         assert store.path == db_path
         assert await store.campaigns() == []
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert {"campaigns", "events", "snapshots", "press", "press_release"} <= names
+    assert {"channels", "outbox", "events_digests"} <= names
 
 
 async def test_connections_are_durable_wal_with_foreign_keys(store: Store) -> None:
@@ -79,11 +80,11 @@ async def test_an_empty_file_is_taken_as_new(db_path: Path) -> None:
 async def test_a_failed_migration_is_rolled_back(db_path: Path) -> None:
     async with await Store.open(db_path):
         pass
-    broken = (*MIGRATIONS, Migration(2, "CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);"))
-    with pytest.raises(StoreError, match=r"schema version 2 \(no such table: nowhere\); it keeps"):
+    broken = (*MIGRATIONS, Migration(3, "CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);"))
+    with pytest.raises(StoreError, match=r"schema version 3 \(no such table: nowhere\); it keeps"):
         await Store.open(db_path, migrations=broken)
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "extra" not in names
 
@@ -91,19 +92,19 @@ async def test_a_failed_migration_is_rolled_back(db_path: Path) -> None:
 async def test_a_later_migration_applies_and_then_an_older_greatwork_refuses(
     db_path: Path,
 ) -> None:
-    two = (*MIGRATIONS, Migration(2, "CREATE TABLE extra (x INTEGER);"))
-    async with await Store.open(db_path, migrations=two):
+    three = (*MIGRATIONS, Migration(3, "CREATE TABLE extra (x INTEGER);"))
+    async with await Store.open(db_path, migrations=three):
         pass
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
-    with pytest.raises(SchemaTooNewError, match="schema version 2; this greatwork knows"):
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
+    with pytest.raises(SchemaTooNewError, match="schema version 3; this greatwork knows"):
         await Store.open(db_path)
 
 
 def test_migration_versions_must_count_from_one() -> None:
     check_migrations(MIGRATIONS)
     with pytest.raises(ValueError, match="migration number 2 has version 3"):
-        check_migrations((*MIGRATIONS, Migration(3, "")))
+        check_migrations((MIGRATIONS[0], Migration(3, "")))
     with pytest.raises(ValueError, match="the migration list is empty"):
         check_migrations(())
 
@@ -201,7 +202,7 @@ def _other_app_version_only(path: Path) -> None:
         (
             _newer,
             SchemaTooNewError,
-            "has schema version 7; this greatwork knows versions up to 1: upgrade greatwork",
+            "has schema version 7; this greatwork knows versions up to 2: upgrade greatwork",
         ),
         (_other_app_tables, ForeignDatabaseError, "belongs to another program"),
         (_other_app_id, ForeignDatabaseError, r"application_id 0x4d2"),
