@@ -1,0 +1,156 @@
+"""The Gazette as Discord posts: pure rendering of press items into messages within limits.
+
+A digest becomes a headline message (the masthead and the lead story's headline) followed by
+its stories, several per message as embeds. A press item released between digests (a
+bulletin, a layered follow-up at its time) becomes a post of its own. Nothing here touches
+the network or the clock: the same items always give the same posts, every post passes
+:func:`~greatwork.bot.limits.check_post`, and no text is lost (a long headline continues in
+the description, a long body continues in the next embed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+from greatwork.bot.limits import (
+    DESCRIPTION,
+    EMBED_TOTAL,
+    EMBEDS_PER_MESSAGE,
+    TITLE,
+    Post,
+    check_post,
+    embed_size,
+    split_text,
+)
+from greatwork.press.item import PressItem
+
+MASTHEAD: Final = "The Great Work Gazette"
+NO_NEWS: Final = "No news this digest."
+
+LEAD_ORDER: Final = (
+    "discovery_report",
+    "retraction_notice",
+    "symposium_resolution",
+    "defection_notice",
+    "research_manifesto",
+    "conference_scheduled",
+    "symposium_announcement",
+    "academic_bulletin",
+    "negotiation_resolved",
+    "recruitment_report",
+    "faction_project_complete",
+    "timeline_update",
+)
+"""Press kinds in the order they lead a digest; any other kind comes after these."""
+
+_MASTHEAD_COLOUR: Final = 0x3E2723
+_COLOURS: Final[Mapping[str, int]] = {
+    "discovery_report": 0x2E7D32,
+    "retraction_notice": 0xB71C1C,
+    "admin_action": 0x546E7A,
+    "academic_gossip": 0x6A1B9A,
+}
+_DEFAULT_COLOUR: Final = 0x8D6E63
+_LEAD_LIMIT: Final = 1000  # characters of the lead headline shown in the headline message
+
+Embed = dict[str, Any]
+
+
+def masthead(number: int, year: int | None) -> str:
+    """The masthead line: ``The Great Work Gazette · Digest No. 5 · Anno 1921``."""
+    parts = [MASTHEAD, f"Digest No. {number}"]
+    if year is not None:
+        parts.append(f"Anno {year}")
+    return " · ".join(parts)
+
+
+def lead_story(items: Sequence[PressItem]) -> PressItem | None:
+    """The story that leads a digest: the first of the highest-ranked kind (see LEAD_ORDER)."""
+    if not items:
+        return None
+    rank = {kind: n for n, kind in enumerate(LEAD_ORDER)}
+    return min(items, key=lambda item: rank.get(item.kind, len(LEAD_ORDER)))
+
+
+def digest_posts(
+    number: int, year: int | None, items: Sequence[PressItem], *, at: int | None = None
+) -> list[Post]:
+    """The posts of digest ``number``: the headline message, then its stories in order.
+
+    Args:
+        number: the digest's number.
+        year: the in-game year after the digest (left out of the masthead when None).
+        items: the stories the digest carries, in release order.
+        at: when the digest ran (epoch seconds), shown as the headline's timestamp.
+    """
+    head: Embed = {"title": masthead(number, year), "color": _MASTHEAD_COLOUR}
+    lead = lead_story(items)
+    if lead is None:
+        head["description"] = NO_NEWS
+    else:
+        count = "1 story" if len(items) == 1 else f"{len(items)} stories"
+        headline = _cut(lead.headline, _LEAD_LIMIT)
+        head["description"] = f"**{headline}**\n\n{count} in this issue."
+    if at is not None:
+        head["timestamp"] = _timestamp(at)
+    return [check_post(Post(embeds=(head,))), *_pack([e for i in items for e in story_embeds(i)])]
+
+
+def item_posts(item: PressItem) -> list[Post]:
+    """The post (rarely several) of one press item released between digests."""
+    return _pack(story_embeds(item))
+
+
+def story_embeds(item: PressItem) -> list[Embed]:
+    """One story as embeds: its headline as the title, its body below, its number beneath.
+
+    A headline over the title limit continues at the top of the description; a body over the
+    description limit continues in further embeds without a title.
+    """
+    title_pieces = split_text(item.headline, TITLE) or [f"Press No. {item.id}"]
+    spill = " ".join(title_pieces[1:])
+    text = "\n\n".join(part for part in (spill, item.body.strip()) if part)
+    pieces = split_text(text, DESCRIPTION)
+    colour = _COLOURS.get(item.kind, _DEFAULT_COLOUR)
+    embeds: list[Embed] = []
+    for n, piece in enumerate(pieces or [""]):
+        embed: Embed = {"color": colour}
+        if n == 0:
+            embed["title"] = title_pieces[0]
+            embed["timestamp"] = _timestamp(item.release_at)
+        if piece:
+            embed["description"] = piece
+        embeds.append(embed)
+    embeds[-1]["footer"] = {"text": f"No. {item.id} · {_kind_label(item.kind)}"}
+    return embeds
+
+
+def _pack(embeds: Sequence[Embed]) -> list[Post]:
+    """Put embeds into messages in order: at most 10 and 6,000 characters per message."""
+    posts: list[Post] = []
+    current: list[Embed] = []
+    size = 0
+    for embed in embeds:
+        extra = embed_size(embed)
+        if current and (len(current) == EMBEDS_PER_MESSAGE or size + extra > EMBED_TOTAL):
+            posts.append(check_post(Post(embeds=tuple(current))))
+            current, size = [], 0
+        current.append(embed)
+        size += extra
+    if current:
+        posts.append(check_post(Post(embeds=tuple(current))))
+    return posts
+
+
+def _kind_label(kind: str) -> str:
+    return kind.replace("_", " ").title()
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _timestamp(at: int) -> str:
+    return dt.datetime.fromtimestamp(at, tz=dt.UTC).isoformat()
