@@ -1,4 +1,4 @@
-"""The ``greatwork`` command line: play, simulate, export-log, replay, config.
+"""The ``greatwork`` command line: serve, play, simulate, export-log, replay, config.
 
 Every subcommand takes ``--db PATH`` (default from the configuration) and ``--config FILE``.
 Exit status: 0 done, 1 a runtime failure (the message says what), 2 bad usage or a bad script,
@@ -65,6 +65,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"greatwork {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    serve = sub.add_parser(
+        "serve",
+        help="run the game server (on Discord when a bot token is set)",
+        description="Run the game server on the real clock: campaigns, digests and the "
+        "journal. With a bot token (DISCORD_TOKEN, GREATWORK_DISCORD_TOKEN or the "
+        "configuration file) it connects to Discord; without one the game runs without it. "
+        "SIGINT or SIGTERM stops it cleanly.",
+    )
+    _common(serve)
+    serve.add_argument(
+        "--discord-api",
+        metavar="URL",
+        help="the Discord API base URL (default: from the configuration, else Discord's own)",
+    )
+
     play = sub.add_parser(
         "play",
         help="play in the terminal, or run a script of commands",
@@ -129,11 +144,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _settings(args: argparse.Namespace) -> Settings:
     from greatwork.config import load_settings  # noqa: PLC0415 (fast --help)
 
-    return load_settings(config_file=args.config, overrides={"db_path": args.db})
+    overrides = {"db_path": args.db, "discord_api": getattr(args, "discord_api", None)}
+    return load_settings(config_file=args.config, overrides=overrides)
 
 
-def _run(main: Awaitable[int]) -> int:
-    """Run a coroutine; SIGTERM and SIGINT cancel it, so every ``finally`` runs."""
+def _run(main: Awaitable[int], *, stopped: int = EXIT_INTERRUPTED) -> int:
+    """Run a coroutine; SIGTERM and SIGINT cancel it, so every ``finally`` runs.
+
+    ``stopped`` is the exit status after such a signal: 130 for a run cut short, 0 for a
+    server, whose normal end is a signal.
+    """
     import pykka.debug  # noqa: PLC0415 (fast --help)
 
     async def guarded() -> int:
@@ -149,7 +169,7 @@ def _run(main: Awaitable[int]) -> int:
             return await main
         except asyncio.CancelledError:
             sys.stderr.write("\ninterrupted: stopped cleanly, nothing confirmed was lost\n")
-            return EXIT_INTERRUPTED
+            return stopped
 
     return asyncio.run(guarded())
 
@@ -332,6 +352,23 @@ def _config(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    del args
+    from greatwork.serve import ServeError, serve  # noqa: PLC0415 (fast --help)
+
+    _logging(settings, quiet=False)
+    try:
+        return _run(_served(serve(settings)), stopped=0)
+    except ServeError as error:
+        sys.stderr.write(f"greatwork serve: {error}\n")
+        return EXIT_FAILURE
+
+
+async def _served(running: Awaitable[None]) -> int:
+    await running
+    return 0
+
+
 def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     from greatwork.simulate import run_simulation  # noqa: PLC0415 (fast --help)
 
@@ -351,6 +388,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write(f"greatwork {args.command}: {error}\n")
             return EXIT_USAGE
         handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+            "serve": _serve,
             "play": _play,
             "simulate": _simulate,
             "export-log": _export_log,
