@@ -17,6 +17,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from greatwork.actors.clock import SystemClock, VirtualClock
@@ -53,6 +54,8 @@ class Service:
         settings: the process's settings (``discord_token`` decides whether Discord is used).
         clock: the game clock (the system clock by default; tests pass a virtual one).
         guild_ready_timeout: seconds disnake waits for more guilds before it is ready.
+        on_bot: called with the bot once it is built, before it connects (tests attach
+            their error recorders there).
     """
 
     def __init__(
@@ -61,8 +64,10 @@ class Service:
         *,
         clock: SystemClock | VirtualClock | None = None,
         guild_ready_timeout: float = 2.0,
+        on_bot: Callable[[GreatworkBot], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_bot = on_bot
         self.server = GameServer(settings, load_content(), clock=clock)
         self.bot: GreatworkBot | None = None
         self.channels: ChannelBook | None = None
@@ -111,6 +116,8 @@ class Service:
             guild_ready_timeout=self._guild_ready_timeout,
         )
         self.bot = bot
+        if self._on_bot is not None:
+            self._on_bot(bot)
         log.info("connecting to Discord at %s", self.settings.discord_api)
         self._runner = asyncio.create_task(bot.start(token), name="greatwork-discord")
         await _until_ready(bot, self._runner)
