@@ -168,7 +168,7 @@ def _sideways(desk: Desk, x: Expedition, result: ExpeditionResult) -> str:
         if isinstance(event, SidewaysDiscovered) and event.expedition == x.code:
             return event.text
     entry = next((s for s in desk.content.sideways if s.key == result.sideways), None)
-    return fill(entry.text, x) if entry is not None else ""
+    return fill(entry.text, x, desk.state) if entry is not None else ""
 
 
 def _failure(desk: Desk, x: Expedition, result: ExpeditionResult) -> str:
@@ -177,7 +177,9 @@ def _failure(desk: Desk, x: Expedition, result: ExpeditionResult) -> str:
         return ""
     table = desk.content.failure_tables.get(x.type, {}).get(x.depth, ())
     line = next((f for f in table if f.key == result.failure), None)
-    return fill(line.text, x) if line is not None else words(result.failure).capitalize()
+    return (
+        fill(line.text, x, desk.state) if line is not None else words(result.failure).capitalize()
+    )
 
 
 def _domain(desk: Desk, x: Expedition) -> str:

@@ -24,7 +24,7 @@ from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant, MentorshipId, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, get_scholar, player_key, update_scholar
 from greatwork.rules.order import STEP_MENTORSHIP, cancel, handles, order_time, schedule
-from greatwork.rules.player import bump_counter, gain_influence, next_id
+from greatwork.rules.player import bump_counter, gain_influence, next_id, player_label
 from greatwork.rules.sidecast import attend
 from greatwork.rules.state import (
     CampaignState,
@@ -262,14 +262,15 @@ def _mentor(tx: Tx, cmd: Mentor, ctx: Context) -> None:
     employer = record.contract.player
     if employer is not None and employer != player:
         raise PermissionDenied(
-            f"{record.name} works for {employer}; only their employer or an outsider to "
+            f"{record.name} works for {player_label(state, employer)}; only their employer or an "
+            "outsider to "
             "every player may mentor them.",
             scholar=cmd.scholar,
             employer=employer,
         )
     existing = current_mentorship(state, cmd.scholar)
     if existing is not None:
-        who = "you" if existing.player == player else existing.player
+        who = "you" if existing.player == player else player_label(state, existing.player)
         raise Conflict(
             f"{record.name} already has {_article(existing.status)} {existing.status} mentorship "
             f"with {who} ({existing.id}).",

@@ -24,6 +24,7 @@ from greatwork.rules.player import (
     bump_counter,
     next_id,
     parse_faction,
+    player_label,
     spend_influence,
 )
 from greatwork.rules.state import (
@@ -240,7 +241,8 @@ def _counterable(state: CampaignState, cmd: Counter) -> tuple[Offer, Scholar]:
         raise NotFound(f"No offer {cmd.offer!r}.", offer=cmd.offer)
     if cmd.actor != target.patron:
         raise PermissionDenied(
-            f"Only {target.patron}, who employs the scholar, may counter {target.id}.",
+            f"Only {player_label(state, target.patron)}, who employs the scholar, may counter "
+            f"{target.id}.",
             offer=target.id,
             patron=target.patron,
         )

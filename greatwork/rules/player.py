@@ -47,6 +47,15 @@ def get_player(state: CampaignState, player: PlayerId) -> Player:
         raise NotFound(f"No player {player!r} in this campaign.", player=player) from None
 
 
+def player_label(state: CampaignState, player: PlayerId) -> str:
+    """A player's display name, for messages and press (the id if the player is unknown).
+
+    Player ids are Discord snowflakes on Discord: text meant for people names them this way.
+    """
+    record = state.players.get(player)
+    return record.display_name if record is not None else str(player)
+
+
 def parse_faction(text: str) -> Faction:
     """One of the five faction keys (aliases such as ``religious`` accepted); else an error."""
     key = text.strip().lower()

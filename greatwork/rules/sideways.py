@@ -22,7 +22,12 @@ from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import ExpeditionCode, Instant, PlayerId, ScholarId
 from greatwork.rules.memory import change_feeling, player_key
 from greatwork.rules.order import handles, order_time, payload_int, schedule
-from greatwork.rules.player import InfluenceChanged, change_reputation, gain_influence
+from greatwork.rules.player import (
+    InfluenceChanged,
+    change_reputation,
+    gain_influence,
+    player_label,
+)
 from greatwork.rules.state import CampaignState, Expedition, Landmark, Order
 from greatwork.rules.theory import spawn_theory
 
@@ -82,16 +87,17 @@ def _opportunity_paid(state: CampaignState, e: OpportunityPaid) -> CampaignState
 # --- choosing --------------------------------------------------------------------------------
 
 
-def fill(text: str, expedition: Expedition) -> str:
+def fill(text: str, expedition: Expedition, state: CampaignState) -> str:
     """Fill ``{objective}``, ``{type}``, ``{code}`` and ``{leader}``; never leave a placeholder.
 
-    An unknown placeholder is replaced by its bare name, so no brace ever reaches the press.
+    The leader is named by display name. An unknown placeholder is replaced by its bare name,
+    so no brace ever reaches the press.
     """
     values = {
         "objective": expedition.objective,
         "type": str(expedition.type).replace("_", " "),
         "code": str(expedition.code),
-        "leader": str(expedition.player),
+        "leader": player_label(state, expedition.player),
     }
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(1)), text)
 
@@ -171,7 +177,7 @@ def _grudge(tx: Tx, ctx: Context, expedition: Expedition, effect: Effect, at: In
 
 
 def _conference(tx: Tx, expedition: Expedition, effect: Effect, at: Instant) -> None:
-    text = fill(effect.text or "Emergency colloquium on {objective}", expedition)
+    text = fill(effect.text or "Emergency colloquium on {objective}", expedition, tx.state)
     theory = spawn_theory(tx, expedition.player, text, effect.confidence, at, origin="sideways")
     others = _non_team(tx, expedition)
     supporters = tuple(others[:CONFERENCE_PANEL])
@@ -189,7 +195,7 @@ def _opportunity(tx: Tx, expedition: Expedition, effect: Effect, at: Instant) ->
         actor=expedition.player,
         subject=expedition.code,
         payload={
-            "name": fill(effect.text, expedition) or "opportunity",
+            "name": fill(effect.text, expedition, tx.state) or "opportunity",
             "faction": str(faction),
             "influence": effect.reward_influence,
             "reputation": effect.reward_reputation,
@@ -206,7 +212,7 @@ def apply_effect(tx: Tx, ctx: Context, expedition: Expedition, effect: Effect, a
         case EffectKind.REPUTATION:
             change_reputation(tx, leader, effect.amount, at, "sideways discovery", expedition.code)
         case EffectKind.SPAWN_THEORY:
-            text = fill(effect.text or "A sideways thought on {objective}", expedition)
+            text = fill(effect.text or "A sideways thought on {objective}", expedition, tx.state)
             spawn_theory(tx, leader, text, effect.confidence, at, origin="sideways")
         case EffectKind.GRUDGE:
             _grudge(tx, ctx, expedition, effect, at)
@@ -215,7 +221,7 @@ def apply_effect(tx: Tx, ctx: Context, expedition: Expedition, effect: Effect, a
         case EffectKind.OPPORTUNITY:
             _opportunity(tx, expedition, effect, at)
         case EffectKind.DOMAIN:
-            open_landmark(tx, expedition, fill(effect.text, expedition), at)
+            open_landmark(tx, expedition, fill(effect.text, expedition, tx.state), at)
 
 
 def apply_sideways(
@@ -232,7 +238,7 @@ def apply_sideways(
             expedition=expedition.code,
             player=expedition.player,
             key=entry.key,
-            text=fill(entry.text, expedition),
+            text=fill(entry.text, expedition, tx.state),
         )
     )
     for effect in entry.effects:

@@ -110,13 +110,13 @@ def _x(code: str) -> ExpeditionCode:
 
 def _sideways_text(state: CampaignState) -> str:
     entry = next(e for e in REAL.sideways if e.key == field_deep(Outcome.PARTIAL))
-    return fill(entry.text, state.expeditions[_x("AX-P")])
+    return fill(entry.text, state.expeditions[_x("AX-P")], state)
 
 
 def _failure_text(state: CampaignState) -> str:
     expedition = state.expeditions[_x("AX-F")]
     table = REAL.failure_tables[expedition.type][expedition.depth]
-    return fill(next(f.text for f in table if f.key == "adjacent_field"), expedition)
+    return fill(next(f.text for f in table if f.key == "adjacent_field"), expedition, state)
 
 
 def _chain(outcome: NegotiationOutcome, **extra: object) -> Build:
@@ -908,7 +908,7 @@ def test_a_failure_prints_its_table_line_and_its_sideways_discovery() -> None:
     expedition = STATE.expeditions[_x("AX-F")]
     entry = next(e for e in REAL.sideways if e.key == field_deep(Outcome.PARTIAL))
     assert _failure_text(STATE) in draft.body
-    assert fill(entry.text, expedition) in draft.body
+    assert fill(entry.text, expedition, STATE) in draft.body
     assert draft.kind == "retraction_notice"
 
 

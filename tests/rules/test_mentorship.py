@@ -213,7 +213,7 @@ def test_a_scholar_who_leaves_ends_the_mentorship() -> None:
         ("s.a", "Religion", InvalidInput, "Academia, Industry"),
         ("s.top", None, InvalidInput, "top of the Academia ladder"),
         ("s.chair", None, InvalidInput, "choose a track"),
-        ("s.theirs", None, PermissionDenied, "works for p2"),
+        ("s.theirs", None, PermissionDenied, "works for P2"),
     ],
 )
 def test_mentor_refusals(
@@ -242,7 +242,7 @@ def test_top_and_off_ladder_scholars_may_switch_track() -> None:
 
 def test_one_mentor_at_a_time_named_in_the_refusal() -> None:
     state = _mentor(_state(), actor=P2)
-    with pytest.raises(Conflict, match="pending mentorship with p2"):
+    with pytest.raises(Conflict, match="pending mentorship with P2"):
         _mentor(state)
     state = _digest(state, 1)
     with pytest.raises(Conflict, match="active mentorship with you"):

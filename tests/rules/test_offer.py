@@ -286,8 +286,8 @@ def test_refusal_hardens_resolve_and_starts_a_rivalry() -> None:
 @pytest.mark.parametrize(
     ("kwargs", "error", "words"),
     [
-        ({"actor": P3}, PermissionDenied, "Only p1"),
-        ({"actor": P2}, PermissionDenied, "Only p1"),
+        ({"actor": P3}, PermissionDenied, "Only P1"),
+        ({"actor": P2}, PermissionDenied, "Only P1"),
         ({"offer": "OF-9"}, NotFound, "No offer"),
         ({"at": Instant(T0 + 24 * HOUR)}, Conflict, "deadline"),
         ({"amounts": {"academia": 0}}, InvalidInput, "at least 1"),

@@ -268,7 +268,7 @@ def test_spawn_theory_fills_every_placeholder() -> None:
         )
     )
     theory = tx.state.theories[TheoryId("T-1")]
-    assert theory.text == "On the salt road by think tank SW-1 for p1, unknown"
+    assert theory.text == "On the salt road by think tank SW-1 for P1, unknown"
     assert theory.confidence is Confidence.CERTAIN
     default = _apply(Effect(kind=EffectKind.SPAWN_THEORY))
     assert "{" not in default.state.theories[TheoryId("T-1")].text
@@ -337,8 +337,17 @@ def test_a_landmark_without_a_domain_effect_still_opens_one(
 
 
 def test_fill_leaves_no_placeholder() -> None:
-    text = fill("{objective}/{type}/{nope}", expedition(type=ExpeditionType.GREAT_PROJECT))
+    text = fill(
+        "{objective}/{type}/{nope}", expedition(type=ExpeditionType.GREAT_PROJECT), make_state()
+    )
     assert text == "the salt road/great project/nope"
+
+
+def test_fill_names_the_leader_by_display_name() -> None:
+    x = expedition()
+    state = make_state([make_player(str(x.player), display_name="Ada Lovelace")])
+    assert fill("{leader} dug", x, state) == "Ada Lovelace dug"
+    assert fill("{leader} dug", x, make_state()) == "p1 dug"  # an unknown player: the id
 
 
 # --- replay and codec --------------------------------------------------------------------
