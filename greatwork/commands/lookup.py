@@ -254,6 +254,9 @@ def resolve_expedition(state: CampaignState, text: str) -> ExpeditionCode:
 def resolve_player(state: CampaignState, text: str) -> PlayerId:
     """A player by id or display name, any case.
 
+    When several display names differ only in case, the one written exactly as typed wins;
+    otherwise the name is ambiguous and the error lists each player with their id.
+
     Raises:
         NotFound: nobody in this campaign has that id or name.
         InvalidInput: the display name is shared by several players (their ids are listed).
@@ -265,14 +268,20 @@ def resolve_player(state: CampaignState, text: str) -> PlayerId:
     by_id = [p.id for p in state.players.values() if p.id.lower() == key]
     if len(by_id) == 1:
         return by_id[0]
-    by_name = sorted(p.id for p in state.players.values() if p.display_name.lower() == key)
-    if len(by_name) == 1:
-        return by_name[0]
-    if by_name:
+    named = sorted(
+        (p for p in state.players.values() if p.display_name.lower() == key), key=lambda p: p.id
+    )
+    if len(named) == 1:
+        return named[0].id
+    exact = [p for p in named if p.display_name == typed]
+    if len(exact) == 1:  # "Ada" and "ada" both play: "Ada" names the one written that way
+        return exact[0].id
+    if named:
+        listed = ", ".join(f"{p.display_name} (id {p.id})" for p in named)
         raise InvalidInput(
-            f"Several players are called `{typed}`: {', '.join(by_name)}. Use the id.",
+            f"Several players are called `{typed}`: {listed}. Use the id.",
             player=typed,
-            matches=by_name,
+            matches=[p.id for p in named],
         )
     raise NotFound(
         f"No player `{typed}` in this campaign (by id or display name); a player joins with "

@@ -35,6 +35,7 @@ from greatwork.rules.errors import InvalidInput, NotFound
 from greatwork.rules.ids import Instant, PlayerId, ScholarId, TheoryId
 from greatwork.rules.theory import SubmitTheory
 from tests.commands.local import T0, LocalGame
+from tests.rules.builders import make_player, make_state
 
 NAME = re.compile(r"^[-_a-z0-9]{1,32}$")
 PLAYERS = Catalogue(PLAYER_COMMANDS)
@@ -319,6 +320,17 @@ async def test_players_are_found_by_id_or_display_name_any_case() -> None:
     assert resolve_player(state, "ALICE") == ALICE
     with pytest.raises(NotFound, match="No player `bob` in this campaign"):
         resolve_player(state, "bob")
+
+
+def test_names_that_differ_in_case_resolve_exactly_or_are_ambiguous() -> None:
+    base = make_state(
+        [make_player("111", display_name="Ada"), make_player("222", display_name="ada")]
+    )
+    assert resolve_player(base, "Ada") == "111"
+    assert resolve_player(base, "ada") == "222"
+    assert resolve_player(base, "222") == "222"
+    with pytest.raises(InvalidInput, match=r"called `ADA`: Ada \(id 111\), ada \(id 222\)"):
+        resolve_player(base, "ADA")
 
 
 def test_an_expedition_code_is_found_any_case_or_refused() -> None:
