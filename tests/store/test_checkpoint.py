@@ -30,8 +30,12 @@ async def until(predicate: Callable[[], bool]) -> None:
             await asyncio.sleep(0.01)
 
 
-async def play_rounds(store: Store, *, wait_for_checkpoint: bool) -> None:
-    """``ROUNDS`` rounds of ``BATCHES`` one-batch transactions, each round flushed."""
+async def play_rounds(store: Store, *, checkpoint: bool) -> None:
+    """``ROUNDS`` rounds of ``BATCHES`` one-batch transactions, each round flushed.
+
+    With ``checkpoint``, each round ends with a checkpoint while no write is in flight, so it
+    copies the whole WAL and the next round's writes start it over.
+    """
     store.submit(batch("c1", 0, 1, first=True))
     seq = 1
     for _ in range(ROUNDS):
@@ -39,14 +43,13 @@ async def play_rounds(store: Store, *, wait_for_checkpoint: bool) -> None:
             store.submit(batch("c1", seq, 1))
             seq += 1
             await store.flush()  # one transaction per batch, as under light load
-        if wait_for_checkpoint:
-            done = store.checkpointer.checkpoints
-            await until(lambda done=done: store.checkpointer.checkpoints > done)  # type: ignore[misc]
+        if checkpoint:
+            assert await store.checkpointer.run_once()
 
 
 async def test_the_writer_never_checkpoints_by_itself(db_path: Path) -> None:
     async with await Store.open(db_path, checkpoint_every=3600) as store:
-        await play_rounds(store, wait_for_checkpoint=False)
+        await play_rounds(store, checkpoint=False)
         assert store.checkpointer.checkpoints == 0
         grown = wal_bytes(db_path)
     # SQLite's automatic checkpoint would have let the WAL start over at 1,000 pages, so it
@@ -55,10 +58,22 @@ async def test_the_writer_never_checkpoints_by_itself(db_path: Path) -> None:
     assert seqs(db_path, "c1") == list(range(ROUNDS * BATCHES + 1))
 
 
-async def test_the_checkpointer_keeps_the_wal_small(db_path: Path) -> None:
+async def test_the_checkpointer_runs_by_itself_while_commits_arrive(db_path: Path) -> None:
     async with await Store.open(db_path, checkpoint_every=0.02) as store:
-        await play_rounds(store, wait_for_checkpoint=True)
-        assert store.checkpointer.checkpoints >= ROUNDS
+        store.submit(batch("c1", 0, 3, first=True))
+        await store.flush()
+        await until(lambda: store.checkpointer.checkpoints >= 1)
+        store.submit(batch("c1", 3, 3))
+        await store.flush()
+        await until(lambda: store.checkpointer.checkpoints >= 2)
+        assert store.checkpointer.failures == 0
+    assert seqs(db_path, "c1") == list(range(6))
+
+
+async def test_checkpoints_keep_the_wal_small(db_path: Path) -> None:
+    async with await Store.open(db_path, checkpoint_every=3600) as store:
+        await play_rounds(store, checkpoint=True)
+        assert store.checkpointer.checkpoints == ROUNDS
         assert store.checkpointer.failures == 0
         bounded = wal_bytes(db_path)
     # Each checkpoint lets the WAL start over, so it holds about one round, not all six.
