@@ -5,8 +5,9 @@
 (:class:`greatwork.serve.Service`: the game server on a journal in a temporary folder, the
 bot, the Gazette outbox) on a virtual clock, with the emulator as the Discord API. It returns
 once the bot is ready and its commands are synced, and on the way out checks that nothing went
-wrong unseen: no slash-command, gateway or listener error, no ERROR log from greatwork, and no
-request the emulator refused unless the test said it expected one.
+wrong unseen: no slash-command, gateway or listener error, no ERROR log from greatwork, no log
+record at any level that contains the bot token, and no request the emulator refused unless the
+test said it expected one.
 """
 
 from __future__ import annotations
@@ -32,15 +33,32 @@ from tests.discord.emulator import DiscordEmulator, Guild, InteractionRecord, Me
 from tests.discord.emulator_fixtures import record_errors
 
 
-class _ErrorLogs(logging.Handler):
-    """Keeps every ERROR (or worse) record of the ``greatwork`` loggers."""
+class _Logs(logging.Handler):
+    """Keeps every record of the ``greatwork`` and ``disnake`` loggers, DEBUG included."""
 
     def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.DEBUG)
         self.records: list[logging.LogRecord] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append(record)
+
+    def errors(self) -> list[str]:
+        """The ERROR (or worse) records of greatwork, as text."""
+        return [
+            f"{r.name}: {r.getMessage()}"
+            for r in self.records
+            if r.levelno >= logging.ERROR and r.name.startswith("greatwork")
+        ]
+
+    def mentioning(self, secret: str) -> list[str]:
+        """Every record whose message or traceback contains ``secret``."""
+        found = []
+        for record in self.records:
+            text = record.getMessage() + (self.format(record) if record.exc_info else "")
+            if secret in text:
+                found.append(f"{record.name}: {text[:200]}")
+        return found
 
 
 @dataclass
@@ -137,8 +155,12 @@ async def running_world(
     await emu.start()
     previous_base = Route.BASE
     guild = emu.add_guild("The Great Work", channels=channels)
-    logs = _ErrorLogs()
-    logging.getLogger("greatwork").addHandler(logs)
+    logs = _Logs()
+    watched = [logging.getLogger(name) for name in ("greatwork", "disnake")]
+    levels = [logger.level for logger in watched]
+    for logger in watched:
+        logger.addHandler(logs)
+        logger.setLevel(logging.DEBUG)
     config = Settings(
         db_path=tmp_path / "journal.db",
         discord_token=emu.token,
@@ -169,12 +191,15 @@ async def running_world(
         world = World(emu=emu, service=service, guild=guild, errors=errors)
         yield world
         assert errors == [], errors
-        problems = [f"{r.name}: {r.getMessage()}" for r in logs.records]
-        assert problems == [], problems
+        assert logs.errors() == [], logs.errors()
+        # The token is never logged, at any level (disnake's DEBUG output included).
+        assert logs.mentioning(emu.token) == []
         unexpected = len(emu.rejections) - world.expected_rejections
         assert unexpected == 0, emu.rejections
     finally:
-        logging.getLogger("greatwork").removeHandler(logs)
+        for logger, level in zip(watched, levels, strict=True):
+            logger.removeHandler(logs)
+            logger.setLevel(level)
         await service.stop()
         await emu.stop()
         Route.BASE = previous_base
