@@ -57,6 +57,7 @@ class Caller:
     user_id: int
     display_name: str
     is_admin: bool
+    channel_id: int | None = None  # where the command was used
 
 
 def is_admin_member(
@@ -93,6 +94,7 @@ def caller_of(inter: ApplicationCommandInteraction[Any], admin_role: str | None)
         guild_name=guild.name,
         user_id=member.id,
         display_name=member.display_name,
+        channel_id=inter.channel_id,
         is_admin=is_admin_member(
             administrator=inter.permissions.administrator,
             roles=((r.id, r.name) for r in member.roles),
@@ -187,7 +189,10 @@ class CommandRunner:
         except Exception as error:  # noqa: BLE001 (fail() logs it with its traceback and answers)
             await self.fail(exchange, error, spec.path, caller.guild_id)
         if reply.public and reply.ok:  # the move happened, even if its answer was lost
-            await self._poster.echo(guild, reply, who=caller.display_name, path=spec.path)
+            orders = self._poster.channel(guild, ChannelRole.ORDERS)
+            shown_there = orders is not None and orders == caller.channel_id and not reply.ephemeral
+            if not shown_there:  # a public answer in #orders is its own echo
+                await self._poster.echo(guild, reply, who=caller.display_name, path=spec.path)
 
     async def _answer_in_time(
         self, exchange: Exchange, caller: Caller, spec: CommandSpec, raw: Mapping[str, object]
