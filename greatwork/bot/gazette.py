@@ -1,8 +1,9 @@
 """The Gazette as Discord posts: pure rendering of press items into messages within limits.
 
 A digest becomes a headline message (the masthead and the lead story's headline) followed by
-its stories, several per message as embeds. A press item released between digests (a
-bulletin, a layered follow-up at its time) becomes a post of its own. Nothing here touches
+its stories, several per message as embeds. Press released between digests (a bulletin, a
+layered follow-up at its time) becomes a post: one item alone, or several items released
+together as their stories packed the same way, under a one-line heading. Nothing here touches
 the network or the clock: the same items always give the same posts, every post passes
 :func:`~greatwork.bot.limits.check_post`, and no text is lost (a long headline continues in
 the description, a long body continues in the next embed).
@@ -101,6 +102,40 @@ def digest_posts(
 def item_posts(item: PressItem) -> list[Post]:
     """The post (rarely several) of one press item released between digests."""
     return _pack(story_embeds(item))
+
+
+def release_posts(items: Sequence[PressItem]) -> list[Post]:
+    """The messages of press items released together between digests, in order.
+
+    One item is posted as :func:`item_posts` posts it. Several share their messages: the
+    first carries a heading line (:func:`release_heading`), then their stories follow as
+    embeds, packed within the limits as a digest's are.
+
+    Raises:
+        ValueError: ``items`` is empty.
+    """
+    if not items:
+        raise ValueError("a release to post has at least one press item")
+    if len(items) == 1:
+        return item_posts(items[0])
+    first, *rest = _pack([embed for item in items for embed in story_embeds(item)])
+    heading = check_post(Post(content=release_heading(items), embeds=first.embeds))
+    return [heading, *rest]
+
+
+def release_heading(items: Sequence[PressItem]) -> str:
+    """The heading line of several items released together.
+
+    ``The Great Work Gazette · Anno 1920 · 20 stories``; the year comes from the items, and
+    is left out when none says it.
+    """
+    years = [item.meta.get("year") for item in items]
+    known = [year for year in years if isinstance(year, int)]
+    parts = [MASTHEAD]
+    if known:
+        parts.append(f"Anno {max(known)}")
+    parts.append(f"{len(items)} stories")
+    return " · ".join(parts)
 
 
 def story_embeds(item: PressItem) -> list[Embed]:

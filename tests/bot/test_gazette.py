@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
+
+import pytest
 
 from greatwork.bot.gazette import (
     LEAD_ORDER,
@@ -13,6 +16,8 @@ from greatwork.bot.gazette import (
     item_posts,
     lead_story,
     masthead,
+    release_heading,
+    release_posts,
     story_embeds,
 )
 from greatwork.bot.limits import DESCRIPTION, TITLE, Post, post_problems
@@ -165,3 +170,34 @@ def test_rendering_is_deterministic() -> None:
 def test_the_masthead_reads_as_the_gazette_does() -> None:
     assert masthead(5, 1921) == "The Great Work Gazette · Digest No. 5 · Anno 1921"
     assert masthead(5, None) == "The Great Work Gazette · Digest No. 5"
+
+
+def test_one_item_released_alone_posts_as_it_always_did() -> None:
+    alone = item(17, kind="discovery_report", headline="Eureka", body="It flew.")
+    assert release_posts([alone]) == item_posts(alone)
+    assert release_posts([alone])[0].content == ""
+
+
+def test_items_released_together_share_messages_under_one_heading() -> None:
+    rng = random.Random(11)
+    items = [item(n, headline=prose(rng, 60), body=prose(rng, 1200)) for n in range(1, 13)]
+    posts = release_posts(items)
+    assert all(post_problems(p) == [] for p in posts)
+    assert posts[0].content == "The Great Work Gazette · Anno 1921 · 12 stories"
+    assert all(p.content == "" for p in posts[1:])
+    assert 1 < len(posts) < len(items)  # several stories a message, within 6,000 characters
+    expected = [w for i in items for w in (i.headline + " " + i.body).split()]
+    assert story_words(posts) == expected
+    footers = [e["footer"]["text"] for e in embeds(posts) if "footer" in e]
+    assert footers == [f"No. {i.id} · Academic Gossip" for i in items]
+    assert release_posts(items) == release_posts(list(items))
+
+
+def test_a_heading_without_a_year_leaves_it_out() -> None:
+    bare = [dataclasses.replace(item(n), meta={}) for n in (1, 2)]
+    assert release_heading(bare) == "The Great Work Gazette · 2 stories"
+
+
+def test_nothing_to_release_is_refused() -> None:
+    with pytest.raises(ValueError, match="at least one press item"):
+        release_posts([])

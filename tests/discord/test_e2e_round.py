@@ -32,7 +32,13 @@ async def test_a_theory_is_answered_echoed_and_printed_in_the_gazette(tmp_path: 
 async def test_a_refusal_is_private_and_red(tmp_path: Path) -> None:
     async with running_world(tmp_path) as world:
         record = await world.slash("Ada", "recruit", scholar_id="Nobody", faction="academia")
-        assert record.ephemeral
-        assert record.original is not None
-        assert record.original["embeds"][0]["color"] == COLOUR_ERROR
+        # On a loaded machine the first command (it creates the campaign) may be deferred
+        # publicly first; the refusal itself is then a private followup.
+        refusals = [
+            message
+            for message in record.messages
+            if message and any(e.get("color") == COLOUR_ERROR for e in message.get("embeds", []))
+        ]
+        assert refusals
+        assert all(int(m.get("flags", 0)) & 64 for m in refusals)  # ephemeral
         assert world.posts("orders") == []

@@ -1,0 +1,261 @@
+"""The :class:`Outbox`: its life, the notices it routes, and each campaign's worker."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from greatwork.actors.messages import DigestDone
+from greatwork.actors.runtime import GameServer, Notice
+from greatwork.actors.types import UnavailableError
+from greatwork.bot.channels import ChannelBook
+from greatwork.bot.directory import ChannelDirectory
+from greatwork.bot.guilds import guild_of
+from greatwork.bot.outbox.journal import recover, render
+from greatwork.bot.outbox.lane import Lane, Stopper, StoppingError
+from greatwork.bot.outbox.notices import GuildLookup, Notices
+from greatwork.bot.outbox.sending import Poster, Send
+from greatwork.bot.outbox.units import Unit, carried, digest_unit
+from greatwork.bot.sender import SendError
+from greatwork.rules.ids import CampaignId
+from greatwork.store import Store
+
+__all__ = ["Outbox"]
+
+log = logging.getLogger(__name__)
+
+
+class Outbox:
+    """Posts the Gazette of every guild's campaign through the journal's outbox.
+
+    Args:
+        server: the running game server (its notices, clock and campaigns).
+        store: the server's journal.
+        directory: where each role's channel is (a :class:`ChannelBook` wakes the outbox
+            when a channel is set).
+        send: posts one message; the bot passes ``send_post`` bound to itself.
+        guilds: the ``disnake.Guild`` of a guild id, or None.
+        attempts: sends of one message before a retryable failure counts as a stall.
+        max_wait: seconds of retrying one message before it counts as a stall.
+        first_wait: the first backoff, in seconds; it doubles (with full jitter).
+        max_backoff: the longest single backoff, in seconds.
+        recheck: seconds between looks for a missing channel (``set`` wakes it sooner).
+        cooldown: seconds a stalled post waits before its retries start again.
+        stop_timeout: seconds :meth:`stop` waits for a post in flight before cancelling it.
+
+    Raises:
+        ValueError: ``attempts`` is below 1 or a wait is not positive.
+    """
+
+    def __init__(  # noqa: PLR0913 (the retry policy is injected so tests run in milliseconds)
+        self,
+        server: GameServer,
+        store: Store,
+        directory: ChannelDirectory,
+        send: Send,
+        guilds: GuildLookup,
+        *,
+        attempts: int = 6,
+        max_wait: float = 300.0,
+        first_wait: float = 1.0,
+        max_backoff: float = 60.0,
+        recheck: float = 30.0,
+        cooldown: float = 300.0,
+        stop_timeout: float = 30.0,
+    ) -> None:
+        if attempts < 1 or min(max_wait, first_wait, max_backoff, recheck, cooldown) <= 0:
+            raise ValueError(
+                "attempts must be at least 1 and every wait positive, got "
+                f"attempts={attempts}, max_wait={max_wait}, first_wait={first_wait}, "
+                f"max_backoff={max_backoff}, recheck={recheck}, cooldown={cooldown}"
+            )
+        self._server = server
+        self._store = store
+        self._directory = directory
+        self._guilds = guilds
+        self._recheck = recheck
+        self._cooldown = cooldown
+        self._stop_timeout = stop_timeout
+        self._stopper = Stopper()
+        self._poster = Poster(
+            store,
+            send,
+            self._stopper,
+            self._now,
+            attempts=attempts,
+            max_wait=max_wait,
+            first_wait=first_wait,
+            max_backoff=max_backoff,
+        )
+        self._notices = Notices(self._poster, directory, guilds)
+        self._lanes: dict[CampaignId, Lane] = {}
+        self._queue: asyncio.Queue[Notice] | None = None
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._stop_task: asyncio.Task[None] | None = None
+
+    # --- life -------------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Listen to the server, then post whatever the journal released and nobody posted.
+
+        The subscription comes first, so nothing released during the journal read is missed
+        (a duplicate is recognised by its key). Idempotent.
+
+        Raises:
+            RuntimeError: this outbox was stopped.
+        """
+        if self._stopper.stopping:
+            raise RuntimeError("this outbox was stopped; start a new one")
+        if self._queue is not None:
+            return
+        self._queue = self._server.subscribe()
+        if isinstance(self._directory, ChannelBook):
+            self._directory.watch(self.wake)
+        for campaign_id in self._server.campaign_ids():
+            guild_id = guild_of(campaign_id)
+            if guild_id is None:
+                continue
+            lane = self._lane(campaign_id, guild_id)
+            try:
+                found = await recover(self._store, campaign_id, self._now())
+            except Exception:
+                log.exception("the Gazette outbox could not read the journal of %s", campaign_id)
+                continue
+            lane.digest_at.update(found.digest_at)
+            for unit in found.units:
+                lane.add(unit)
+        self._dispatcher = asyncio.get_running_loop().create_task(
+            self._dispatch(self._queue), name="greatwork-outbox"
+        )
+        log.info("the Gazette outbox started (%d guild campaigns)", len(self._lanes))
+
+    async def stop(self) -> None:
+        """Finish the posts in flight (up to ``stop_timeout``), then end. Idempotent."""
+        if self._stop_task is None:
+            self._stop_task = asyncio.get_running_loop().create_task(self._stop())
+        await asyncio.shield(self._stop_task)
+
+    async def _stop(self) -> None:
+        self._stopper.event.set()
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+        if self._queue is not None:
+            self._server.unsubscribe(self._queue)
+        workers = [lane.task for lane in self._lanes.values() if lane.task is not None]
+        if not workers:
+            return
+        _, late = await asyncio.wait(workers, timeout=self._stop_timeout)
+        for task in late:
+            log.warning(
+                "a Gazette post was still in flight after %g s and was cancelled; it is sent "
+                "again, with the same nonce, at the next start",
+                self._stop_timeout,
+            )
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)
+
+    def wake(self, guild_id: int | None = None) -> None:
+        """Look again for missing channels now (of one guild, or all)."""
+        for lane in self._lanes.values():
+            if guild_id is None or lane.guild_id == guild_id:
+                lane.woken.set()
+
+    # --- routing ----------------------------------------------------------------------------------
+
+    def _lane(self, campaign_id: CampaignId, guild_id: int) -> Lane:
+        lane = self._lanes.get(campaign_id)
+        if lane is None:
+            lane = Lane(campaign_id, guild_id)
+            self._lanes[campaign_id] = lane
+            lane.task = asyncio.get_running_loop().create_task(
+                self._work(lane), name=f"greatwork-outbox-{campaign_id}"
+            )
+        return lane
+
+    async def _dispatch(self, queue: asyncio.Queue[Notice]) -> None:
+        while True:
+            notice = await queue.get()
+            try:
+                self._route(notice)
+            except Exception:
+                log.exception("the Gazette outbox could not queue %r", notice)
+
+    def _route(self, notice: Notice) -> None:
+        guild_id = guild_of(notice.campaign_id)
+        if guild_id is None:
+            return
+        lane = self._lane(notice.campaign_id, guild_id)
+        if isinstance(notice, DigestDone):
+            lane.digest_at[notice.number] = notice.at
+            lane.add(digest_unit(notice.number, notice.at, notice.year))
+        elif not carried(notice.item, lane.digest_at):  # (a digest's own stories are in it)
+            lane.add_item(notice.item)
+
+    # --- the worker -------------------------------------------------------------------------------
+
+    async def _work(self, lane: Lane) -> None:
+        while True:
+            unit = await lane.next(self._stopper)
+            if unit is None:
+                return
+            try:
+                await self._deliver(lane, unit)
+            except StoppingError:
+                return
+            except Exception:
+                log.exception(
+                    "%s: the Gazette post %s failed unexpectedly; trying again in %g s",
+                    lane.campaign_id,
+                    unit.key,
+                    self._cooldown,
+                )
+                lane.put_back(unit)
+                try:
+                    await self._stopper.pause(self._cooldown)
+                except StoppingError:
+                    return
+
+    async def _deliver(self, lane: Lane, unit: Unit) -> None:
+        """Post one unit: wait for its channel, send, retry, and record the outcome."""
+        posts = await render(self._store, lane.campaign_id, unit, self._year)
+        while True:
+            channel_id = await self._channel(lane, unit)
+            try:
+                await self._poster.post(
+                    lane.campaign_id, unit.key, channel_id, posts, unit.released_at
+                )
+            except SendError as error:
+                if error.retryable:
+                    await self._notices.stalled(lane, unit, channel_id, error, self._cooldown)
+                    await self._stopper.pause(self._cooldown)
+                    continue
+                await self._notices.refused(lane, unit, channel_id, error)
+            return
+
+    async def _channel(self, lane: Lane, unit: Unit) -> int:
+        """The unit's channel, waiting (and telling the admins once) while there is none."""
+        while True:
+            guild = self._guilds(lane.guild_id)
+            if guild is None:
+                self._notices.log_once(
+                    lane, "guild", "the bot cannot see this guild; its Gazette waits"
+                )
+            else:
+                channel_id = self._directory.channel_for(guild, unit.role)
+                if channel_id is not None:
+                    return channel_id
+                await self._notices.missing(lane, unit)
+            await self._stopper.pause(self._recheck, lane.woken)
+            lane.woken.clear()
+
+    def _year(self, campaign_id: CampaignId) -> int | None:
+        try:
+            return self._server.committed_state(campaign_id).year
+        except UnavailableError:
+            return None
+
+    def _now(self) -> int:
+        return int(self._server.clock.now())
