@@ -8,7 +8,7 @@ first, so a bad value is refused before anything is queued.
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 
 from greatwork.store import records
 from greatwork.store.errors import InvalidRecordError
@@ -137,15 +137,7 @@ class OutboxRecords:
             InvalidRecordError: a bad value, no such row, or the row is already posted.
             JournalError: the write failed or the journal is closed.
         """
-        cid, key = self._outbox_key(campaign_id, key)
-        run = functools.partial(
-            records.failed,
-            campaign_id=cid,
-            key=key,
-            error=records.clean_error(error),
-            at=records.check_time("the time", at),
-        )
-        return await self._writer.record(run, f"outbox row {cid} {key}")
+        return await self._record_error(records.failed, campaign_id, key, error, at)
 
     async def outbox_error(self, campaign_id: str, key: str, error: str, at: int) -> OutboxRow:
         """Record a failure that will be retried; the post stays ``sending``.
@@ -154,9 +146,15 @@ class OutboxRecords:
             InvalidRecordError: a bad value, no such row, or the row is not sending.
             JournalError: the write failed or the journal is closed.
         """
+        return await self._record_error(records.note_error, campaign_id, key, error, at)
+
+    async def _record_error(
+        self, write: Callable[..., OutboxRow], campaign_id: str, key: str, error: str, at: int
+    ) -> OutboxRow:
+        """Write an error on an outbox row with ``write`` (``records.failed`` or ``note_error``)."""
         cid, key = self._outbox_key(campaign_id, key)
         run = functools.partial(
-            records.note_error,
+            write,
             campaign_id=cid,
             key=key,
             error=records.clean_error(error),
