@@ -81,7 +81,6 @@ async def start_bot(
     run = BotRun(bot, asyncio.create_task(bot.start(token or emu.token)), previous)
     record_errors(bot, run.errors, emu.notifier.poke)
     seen = len(emu.calls)
-    fetch = f"/applications/{emu.application_id}/commands"
     ready = asyncio.create_task(bot.wait_until_ready())
     done, _ = await asyncio.wait({run.task, ready}, timeout=timeout, return_when="FIRST_COMPLETED")
     if ready not in done:
@@ -89,17 +88,31 @@ async def start_bot(
         await stop_bot(run)  # raises what ended the bot, if anything did
         raise TimeoutError(f"the bot was not ready within {timeout} s: {run.errors}")
     try:
-        # The sync task holds bot._sync_queued from before its first GET until after its PUT.
-        await emu.wait_for(
-            lambda: any(c.method == "GET" and c.path == fetch for c in emu.calls[seen:]), timeout
-        )
-        async with asyncio.timeout(timeout):
-            while bot._sync_queued.locked():  # noqa: ASYNC110 (no event marks the end of a sync)
-                await asyncio.sleep(0.002)
+        await wait_synced(emu, bot, since=seen, timeout=timeout)
     except TimeoutError:
         await stop_bot(run)
         raise
     return run
+
+
+async def wait_synced(
+    emu: DiscordEmulator,
+    bot: AnyBot,
+    *,
+    since: int = 0,
+    timeout: float = 5.0,  # noqa: ASYNC109 (one deadline for each of two waits)
+) -> None:
+    """Wait until disnake's start-up command sync (begun after call ``since``) is over.
+
+    The sync task holds ``bot._sync_queued`` from before its first GET until after its PUT.
+    """
+    fetch = f"/applications/{emu.application_id}/commands"
+    await emu.wait_for(
+        lambda: any(c.method == "GET" and c.path == fetch for c in emu.calls[since:]), timeout
+    )
+    async with asyncio.timeout(timeout):
+        while bot._sync_queued.locked():  # noqa: ASYNC110 (no event marks the end of a sync)
+            await asyncio.sleep(0.002)
 
 
 async def stop_bot(run: BotRun) -> None:

@@ -12,7 +12,6 @@ test said it expected one.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -30,7 +29,7 @@ from greatwork.play.session import SCRIPT_START
 from greatwork.rules.ids import CampaignId, Instant
 from greatwork.serve import Service
 from tests.discord.emulator import DiscordEmulator, Guild, InteractionRecord, Member
-from tests.discord.emulator_fixtures import record_errors
+from tests.discord.emulator_fixtures import record_errors, wait_synced
 
 
 class _Logs(logging.Handler):
@@ -130,11 +129,7 @@ def text_of(message: dict[str, Any]) -> str:
 
 async def _synced(emu: DiscordEmulator, bot: GreatworkBot) -> None:
     """Wait until disnake's start-up command sync is over (its lock is released)."""
-    fetch = f"/applications/{emu.application_id}/commands"
-    await emu.wait_for(lambda: any(c.path == fetch for c in emu.calls), 10)
-    async with asyncio.timeout(10):
-        while bot._sync_queued.locked():  # noqa: ASYNC110 (no event marks the end of a sync)
-            await asyncio.sleep(0.002)
+    await wait_synced(emu, bot, timeout=10)
 
 
 @contextlib.asynccontextmanager
@@ -168,23 +163,22 @@ async def running_world(
         **(settings or {}),
     )
     errors: list[str] = []
-    service = Service(
-        config,
-        clock=VirtualClock(start),
-        guild_ready_timeout=0.02,
-        on_bot=lambda bot: record_errors(bot, errors, emu.notifier.poke),
-    )
+
+    def new_service() -> Service:
+        return Service(
+            config,
+            clock=VirtualClock(start),
+            guild_ready_timeout=0.02,
+            on_bot=lambda bot: record_errors(bot, errors, emu.notifier.poke),
+        )
+
+    service = new_service()
     try:
         if seed is not None:
             await service.server.start()
             await service.server.ensure_campaign(campaign_of(guild.id), seed=seed, name=guild.name)
             await service.server.stop()
-            service = Service(
-                config,
-                clock=VirtualClock(start),
-                guild_ready_timeout=0.02,
-                on_bot=lambda bot: record_errors(bot, errors, emu.notifier.poke),
-            )
+            service = new_service()  # a fresh process's worth, as after a restart
         await service.start()
         assert service.bot is not None
         await _synced(emu, service.bot)
