@@ -55,8 +55,7 @@ ROOT: Final = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the emulator lives with the tests
 
 from tests.discord.emulator import DiscordEmulator, Guild, Member  # noqa: E402 (needs ROOT)
-from tests.discord.emulator_fixtures import record_errors  # noqa: E402 (needs ROOT)
-from tests.discord.world import _synced  # noqa: E402 (needs ROOT)
+from tests.discord.emulator_fixtures import record_errors, wait_synced  # noqa: E402 (needs ROOT)
 
 P99_TARGET_MS: Final = 50.0
 CHANNELS: Final = ("general", "orders", "gazette", "table-talk", "gw-admin")
@@ -204,7 +203,7 @@ async def _start(
     await service.start()
     if service.bot is None:
         raise RuntimeError("the service started without its bot: is the token set?")
-    await _synced(emu, service.bot)
+    await wait_synced(emu, service.bot, timeout=10)
     return emu, service, tables, errors
 
 

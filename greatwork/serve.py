@@ -133,12 +133,25 @@ class Service:
         async def wake_for_channel(channel: Any, *_after: Any) -> None:  # noqa: ANN401
             outbox.wake(channel.guild.id)
 
-        # A channel created (or renamed) with a default name is found at once, not at the
-        # outbox's next periodic check.
+        async def wake_for_role(_before: Any, role: Any) -> None:  # noqa: ANN401 (disnake Roles)
+            outbox.wake(role.guild.id)
+
+        async def wake_for_me(_before: Any, member: Any) -> None:  # noqa: ANN401 (disnake Members)
+            if member.id == bot.user.id:
+                outbox.wake(member.guild.id)
+
+        # A channel created (or renamed) with a default name is found at once, and a post
+        # held for missing permissions is tried again at once when an admin changes a
+        # channel, a role or the bot's roles, not at the outbox's next periodic check. The
+        # Guilds intent brings the guild, channel and role events; GUILD_MEMBER_UPDATE comes
+        # without the Server Members intent for the bot's own member, which disnake always
+        # caches, so on_member_update fires for it.
         for event in ("on_guild_join", "on_guild_available"):
             bot.add_listener(wake_for_guild, event)
         for event in ("on_guild_channel_create", "on_guild_channel_update"):
             bot.add_listener(wake_for_channel, event)
+        bot.add_listener(wake_for_role, "on_guild_role_update")
+        bot.add_listener(wake_for_me, "on_member_update")
         log.info("connected to Discord as %s in %d guild(s)", bot.user, len(bot.guilds))
 
     async def run(self) -> None:

@@ -76,7 +76,12 @@ def lead_story(items: Sequence[PressItem]) -> PressItem | None:
 
 
 def digest_posts(
-    number: int, year: int | None, items: Sequence[PressItem], *, at: int | None = None
+    number: int,
+    year: int | None,
+    items: Sequence[PressItem],
+    *,
+    at: int | None = None,
+    earlier: int = 0,
 ) -> list[Post]:
     """The posts of digest ``number``: the headline message, then its stories in order.
 
@@ -85,15 +90,23 @@ def digest_posts(
         year: the in-game year after the digest (left out of the masthead when None).
         items: the stories the digest carries, in release order.
         at: when the digest ran (epoch seconds), shown as the headline's timestamp.
+        earlier: stories of this digest already posted as they broke, since the last one;
+            the headline message counts them, so a quiet digest after a busy day does not
+            read "No news".
+
+    Raises:
+        ValueError: ``earlier`` is negative.
     """
+    if earlier < 0:
+        raise ValueError(f"earlier counts stories already posted, got {earlier}")
     head: Embed = {"title": masthead(number, year), "color": _MASTHEAD_COLOUR}
     lead = lead_story(items)
     if lead is None:
-        head["description"] = NO_NEWS
+        head["description"] = NO_NEWS if not earlier else f"{_broke(earlier)}."
     else:
-        count = "1 story" if len(items) == 1 else f"{len(items)} stories"
         headline = _cut(lead.headline, _LEAD_LIMIT)
-        head["description"] = f"**{headline}**\n\n{count} in this issue."
+        also = f", and {_broke(earlier)}" if earlier else ""
+        head["description"] = f"**{headline}**\n\n{_stories(len(items))} in this issue{also}."
     if at is not None:
         head["timestamp"] = _timestamp(at)
     return [check_post(Post(embeds=(head,))), *_pack([e for i in items for e in story_embeds(i)])]
@@ -177,6 +190,16 @@ def _pack(embeds: Sequence[Embed]) -> list[Post]:
     if current:
         posts.append(check_post(Post(embeds=tuple(current))))
     return posts
+
+
+def _stories(count: int) -> str:
+    return "1 story" if count == 1 else f"{count} stories"
+
+
+def _broke(count: int) -> str:
+    """``3 stories posted as they broke since the last digest`` (``1 story ... as it broke``)."""
+    pronoun = "it" if count == 1 else "they"
+    return f"{_stories(count)} posted as {pronoun} broke since the last digest"
 
 
 def _kind_label(kind: str) -> str:

@@ -105,6 +105,23 @@ def test_an_empty_digest_says_so() -> None:
     assert post.embeds[0]["description"] == NO_NEWS
 
 
+def test_a_digest_counts_the_stories_already_posted_as_they_broke() -> None:
+    [quiet] = digest_posts(7, None, [], earlier=20)
+    assert quiet.embeds[0]["description"] == (
+        "20 stories posted as they broke since the last digest."
+    )
+    [one] = digest_posts(7, None, [], earlier=1)
+    assert one.embeds[0]["description"] == "1 story posted as it broke since the last digest."
+    head = digest_posts(8, 1921, [item(30, kind="discovery_report")], earlier=3)[0]
+    assert head.embeds[0]["description"].endswith(
+        "1 story in this issue, and 3 stories posted as they broke since the last digest."
+    )
+    plain = digest_posts(8, 1921, [item(30), item(31)])[0]
+    assert plain.embeds[0]["description"].endswith("\n\n2 stories in this issue.")
+    with pytest.raises(ValueError, match="got -1"):
+        digest_posts(8, 1921, [], earlier=-1)
+
+
 def test_the_lead_is_the_first_story_of_the_highest_kind() -> None:
     gossip, bulletin, report, second_report = (
         item(1),

@@ -55,8 +55,19 @@ def unavailable(message: str = "Service Unavailable") -> SendError:
     return SendError(503, None, message, retryable=True)
 
 
-def forbidden() -> SendError:
-    return SendError(403, 50013, "Missing Permissions", retryable=False)
+def forbidden(code: int = 50013, message: str = "Missing Permissions") -> SendError:
+    return SendError(403, code, message, retryable=False)
+
+
+def bad_request() -> SendError:
+    return SendError(400, 50035, "Invalid Form Body", retryable=False)
+
+
+REFUSALS: dict[str, Callable[[], SendError]] = {  # refused for good: failed, not held
+    "400-bad-payload": bad_request,
+    "403-other-code": lambda: forbidden(50007, "Cannot send messages to this user"),
+    "404-unknown-channel": lambda: SendError(404, 10003, "Unknown Channel", retryable=False),
+}
 
 
 @dataclasses.dataclass
@@ -78,11 +89,15 @@ class Hold:
 
 
 class Discord:
-    """Channels that keep messages, deduplicate by nonce, and fail or stall when told to."""
+    """Channels that keep messages, deduplicate by nonce, and fail or stall when told to.
+
+    ``denied`` refuses every message to a channel with its error until the entry is removed.
+    """
 
     def __init__(self) -> None:
         self.calls: list[tuple[int, str, float]] = []  # channel, nonce, loop time
         self.messages: list[Message] = []
+        self.denied: dict[int, SendError] = {}
         self._by_nonce: dict[tuple[int, str], int] = {}
         self._failures: dict[int, deque[SendError]] = {}
         self.hold: Hold | None = None
@@ -99,6 +114,9 @@ class Discord:
         failures = self._failures.get(channel_id)
         if failures:
             raise failures.popleft()
+        denial = self.denied.get(channel_id)
+        if denial is not None:
+            raise denial
         check_post(post)
         hold = self.hold
         held = hold is not None and hold.when(channel_id, nonce)
@@ -239,6 +257,13 @@ class World:
             key = f"press:{low}" if low == high else f"press:{low}-{high}"
             keys.append((run[0].release_at, 1 + low, key))
         return [key for *_, key in sorted(keys)]
+
+    async def settled(self) -> bool:
+        """Whether every post the journal calls for has a row, and none is still sending."""
+        rows = await self.rows()
+        keys = await self.expected_keys()
+        unsettled = [r for r in rows.values() if r.state is OutboxState.SENDING]
+        return all(k in rows for k in keys) and not unsettled
 
     async def all_posted(self) -> bool:
         rows = await self.rows()
@@ -385,36 +410,40 @@ async def test_a_rate_limit_waits_at_least_what_discord_asked(world: World) -> N
     assert again - refused >= 0.05
 
 
-async def test_a_fatal_error_fails_the_post_tells_admins_once_and_moves_on(world: World) -> None:
-    world.discord.fail(GAZETTE, forbidden())
-    await world.outbox()
-
-    async def settled() -> bool:
-        rows = await world.rows()
-        keys = await world.expected_keys()
-        unsettled = [r for r in rows.values() if r.state is OutboxState.SENDING]
-        return all(k in rows for k in keys) and not unsettled
-
-    await until(lambda: bool(world.discord.in_channel(ADMIN)), "the admins told")
-    await until(settled, "every release settled")
+@pytest.mark.parametrize("refusal", REFUSALS.values(), ids=REFUSALS.keys())
+async def test_a_fatal_error_fails_the_post_tells_admins_once_per_post_and_moves_on(
+    world: World, refusal: Callable[[], SendError], caplog: pytest.LogCaptureFixture
+) -> None:
+    world.discord.fail(GAZETTE, refusal(), refusal())
+    with caplog.at_level(logging.WARNING, logger="greatwork.bot.outbox"):
+        await world.outbox()
+        await until(lambda: bool(world.discord.in_channel(ADMIN)), "the admins told")
+        await world.mentor(1)  # a second post, refused too: told again (once per post)
+        await until(lambda: len(world.discord.in_channel(ADMIN)) == 2, "the admins told twice")
+        await until(world.settled, "every release settled")
     rows = await world.rows()
-    assert rows[FOUNDING].state is OutboxState.FAILED
-    assert "Missing Permissions" in rows[FOUNDING].last_error
-    assert all(r.state is OutboxState.POSTED for k, r in rows.items() if k != FOUNDING)
+    failed = sorted(k for k, r in rows.items() if r.state is OutboxState.FAILED)
+    [second] = [k for k in await world.expected_keys() if k not in {FOUNDING, "digest:1"}]
+    assert failed == sorted([FOUNDING, second])
+    assert refusal().message in rows[FOUNDING].last_error
+    assert rows[FOUNDING].attempts == 1  # refused for good: not retried
+    assert all(r.state is OutboxState.POSTED for k, r in rows.items() if k not in failed)
     notices = world.discord.in_channel(ADMIN)
-    assert len(notices) == 1
+    assert [n.post.embeds[0]["title"] for n in notices] == ["A Gazette post was refused"] * 2
     assert "press items No. 1 to 20" in notices[0].post.embeds[0]["description"]
-    # A missing permission (403) is told once per channel, error and day, not per post.
-    [told] = [k for k in rows if k.startswith(f"notice:refused:{GAZETTE}:403:")]
-    assert rows[told].state is OutboxState.POSTED
+    assert rows[f"notice:failed:{FOUNDING}"].state is OutboxState.POSTED
+    assert rows[f"notice:failed:{second}"].state is OutboxState.POSTED
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 2
+    assert all("for good" in e for e in errors)
 
     calls = len(world.discord.calls)
     await world.restart()
     await world.outbox()
     await world.talk("still here")
-    await until(settled, "the new post")
-    assert len(world.discord.calls) == calls + 1  # the failed post and its notice: not again
-    assert len(world.discord.in_channel(ADMIN)) == 1
+    await until(world.settled, "the new post")
+    assert len(world.discord.calls) == calls + 1  # the failed posts and notices: not again
+    assert len(world.discord.in_channel(ADMIN)) == 2
 
 
 async def test_a_persistent_error_stalls_tells_admins_once_and_resumes(world: World) -> None:

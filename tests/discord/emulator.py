@@ -5,7 +5,8 @@ guilds and members, inject slash commands built from the commands the bot regist
 back what the bot answered and posted. Discord's rules that matter to a bot are enforced:
 registration and message limits, the 3-second first response and 15-minute token, mentions as
 ``allowed_mentions`` permits, enforced nonces, missing channels and permissions, 429s, gateway
-drops, RECONNECT and INVALID_SESSION. The facts behind it are in
+drops, RECONNECT and INVALID_SESSION. A user can also use a global command in a DM with the
+bot (:meth:`DiscordEmulator.slash_dm`), where Discord offers it. The facts behind it are in
 ``shared/notes/discord-emulator.md``.
 
 Example::
@@ -17,6 +18,7 @@ Example::
     ...  # start a bot with disnake.http.Route.BASE = emu.api_base and token emu.token
     rec = await emu.slash(guild, alice, "submit_theory", theory="Bronze Age flight")
     await rec.done()
+    in_dm = await emu.slash_dm(alice, "status")
     await emu.stop()
 """
 
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from aiohttp import web
@@ -46,6 +48,7 @@ from tests.discord.emulator_interactions import InteractionBook, InteractionReco
 from tests.discord.emulator_invoke import (
     APPLICATION_COMMAND,
     AUTOCOMPLETE,
+    check_dm_allowed,
     check_visible,
     command_data,
     interaction_payload,
@@ -56,6 +59,7 @@ from tests.discord.emulator_state import Channel, Guild, Member, User, World
 
 __all__ = [
     "Call",
+    "Channel",
     "DiscordEmulator",
     "DiscordHTTPError",
     "EmulatorError",
@@ -64,6 +68,7 @@ __all__ = [
     "InteractionRecord",
     "Member",
     "Rejection",
+    "User",
 ]
 
 logger = logging.getLogger(__name__)
@@ -155,7 +160,7 @@ class DiscordEmulator:
         GUILD_CREATE at once.
         """
         guild = self.world.add_guild(name, channels)
-        self.gateway.dispatch("GUILD_CREATE", self.world.guild_json(guild))
+        self.gateway.dispatch("GUILD_CREATE", self.world.guild_create_json(guild))
         return guild
 
     def add_member(
@@ -283,6 +288,37 @@ class DiscordEmulator:
         await record.first_response(self.response_timeout)
         return record.choices
 
+    async def slash_dm(
+        self, user: User | Member, command: str, /, **options: Any
+    ) -> InteractionRecord:
+        """Use ``/command [group] [sub]`` with options in the user's DM with the bot.
+
+        Discord offers only global commands there, and only those whose ``contexts`` (or
+        legacy ``dm_permission``) allow the bot's DM; ``default_member_permissions`` does not
+        apply. The payload has ``user`` instead of ``member`` and no ``guild_id``.
+
+        Raises:
+            EmulatorError: no bot is connected, the user is unknown, Discord would not offer
+                the command in a DM, or an option is wrong (as for :meth:`invoke`).
+        """
+        self._require_bot()
+        known = self._dm_user(user)
+        name, *path = command.split()
+        stored = self.registry.find(None, name)
+        check_dm_allowed(stored)
+        channel = self.world.dm_channel(known)
+        return self._dispatch_command(stored, path, options, known, None, channel, "en-US")
+
+    def dm_channel(self, user: User | Member) -> int:
+        """The id of the DM channel between the bot and ``user`` (opened on first use)."""
+        return self.world.dm_channel(self._dm_user(user)).id
+
+    def _dm_user(self, user: User | Member) -> User:
+        known = self.world.users.get(user.id)
+        if known is None or known.bot:
+            raise EmulatorError(f"{user.name!r} is not a user who can open a DM with the bot")
+        return known
+
     def _inject(
         self,
         guild: Guild,
@@ -294,14 +330,28 @@ class DiscordEmulator:
         locale: str,
         focused: tuple[str, str] | None = None,
     ) -> InteractionRecord:
-        if self.gateway.current is None:
-            raise EmulatorError("no bot has identified on the gateway yet")
+        self._require_bot()
         if guild.members.get(member.id) is not member:
             raise EmulatorError(f"{member.name!r} is not a member of {guild.name!r}")
         name, *path = command.split()
         stored = self.registry.find(guild.id, name)
         if self.enforce_default_member_permissions:
             check_visible(self.world, stored, member)
+        where = self._channel(guild, channel)
+        return self._dispatch_command(stored, path, options, member, member, where, locale, focused)
+
+    def _dispatch_command(
+        self,
+        stored: Mapping[str, Any],
+        path: Sequence[str],
+        options: Mapping[str, Any],
+        user: Member | User,
+        member: Member | None,
+        channel: Channel,
+        locale: str,
+        focused: tuple[str, str] | None = None,
+    ) -> InteractionRecord:
+        """Build the interaction for a visible command, record it and send INTERACTION_CREATE."""
         data, focused_type = command_data(
             self.world,
             member,
@@ -311,22 +361,21 @@ class DiscordEmulator:
             focused=None if focused is None else focused[0],
             typed="" if focused is None else focused[1],
         )
-        where = self._channel(guild, channel)
         payload = interaction_payload(
             self.world,
             kind=APPLICATION_COMMAND if focused is None else AUTOCOMPLETE,
             interaction_id=self.world.ids.next(),
             token=secrets.token_urlsafe(48),
-            channel=where,
-            member=member,
+            channel=channel,
+            user=user,
             data=data,
             locale=locale,
         )
         record = InteractionRecord(
             payload,
             created=self.clock.monotonic(),
-            channel=where,
-            member=member,
+            channel=channel,
+            user=user,
             focused_type=focused_type,
             notifier=self.notifier,
             rejections=self.rest.rejections,
@@ -334,6 +383,10 @@ class DiscordEmulator:
         self.book.add(record)
         self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
+
+    def _require_bot(self) -> None:
+        if self.gateway.current is None:
+            raise EmulatorError("no bot has identified on the gateway yet")
 
     def _channel(self, guild: Guild, channel: str | int | None) -> Channel:
         if channel is None:

@@ -32,6 +32,8 @@ MENTIONABLE: Final = 9
 NUMBER: Final = 10
 ATTACHMENT: Final = 11
 OPTION_TYPES: Final = tuple(range(1, 12))
+CONTEXT_TYPES: Final = (0, 1, 2)  # a guild, the bot's DM, other private channels
+INSTALL_TYPES: Final = (0, 1)  # installed to a guild, to a user
 SAFE_INTEGER: Final = 2**53
 
 
@@ -136,6 +138,26 @@ def check_command(command: object, path: Path, errors: FormErrors) -> None:
     permissions = command.get("default_member_permissions")
     if permissions is not None and not (isinstance(permissions, str) and permissions.isdigit()):
         errors.add([*path, "default_member_permissions"], "NUMBER_TYPE_COERCE", "Value is not int.")
+    _check_where(errors, path, command)
+
+
+def _check_where(errors: FormErrors, path: Path, command: dict[str, Any]) -> None:
+    """Check ``contexts``, ``integration_types`` and the legacy ``dm_permission``."""
+    for key, allowed in (("contexts", CONTEXT_TYPES), ("integration_types", INSTALL_TYPES)):
+        values = command.get(key)
+        if values is None:
+            continue
+        if not isinstance(values, list):
+            errors.add([*path, key], "BASE_TYPE_ARRAY", "Must be an array.")
+            continue
+        for index, value in enumerate(values):
+            if value not in allowed or isinstance(value, bool):
+                errors.add(
+                    [*path, key, index], "BASE_TYPE_CHOICES", f"Value must be one of {allowed}."
+                )
+    dm_permission = command.get("dm_permission")
+    if dm_permission is not None and not isinstance(dm_permission, bool):
+        errors.add([*path, "dm_permission"], "BASE_TYPE_BOOLEAN", "Must be either true or false.")
 
 
 def _check_chat_input(errors: FormErrors, path: Path, command: dict[str, Any]) -> None:

@@ -71,17 +71,20 @@ class CommandStore:
         """Delete one command."""
         self._scope(guild_id).remove(self.get(command_id, guild_id))
 
-    def find(self, guild_id: int, name: str) -> dict[str, Any]:
-        """The chat-input command a member of ``guild_id`` sees as ``/name``."""
-        for command in [*self._guild.get(guild_id, []), *self._global]:
+    def find(self, guild_id: int | None, name: str) -> dict[str, Any]:
+        """The chat-input command ``/name`` as a member of ``guild_id`` sees it (or a DM: None).
+
+        A guild's members see its guild commands and the global ones; a DM offers global
+        commands only.
+        """
+        visible = [*self._guild.get(guild_id or 0, []), *self._global]
+        for command in visible:
             if command["type"] == 1 and command["name"] == name:
                 return command
-        known = sorted(
-            c["name"] for c in [*self._guild.get(guild_id, []), *self._global] if c["type"] == 1
-        )
+        known = sorted(c["name"] for c in visible if c["type"] == 1)
+        where = "globally (all a DM offers)" if guild_id is None else "for this guild"
         raise EmulatorError(
-            f"no command /{name} is registered for this guild "
-            f"(registered: {', '.join(known) or 'none'})"
+            f"no command /{name} is registered {where} (registered: {', '.join(known) or 'none'})"
         )
 
     def _store(

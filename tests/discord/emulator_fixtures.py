@@ -249,6 +249,18 @@ def sample_bot(**options: Any) -> SampleBot:  # noqa: C901 (one nested function 
         bot.seen.append("ping")
         await inter.response.send_message("pong")
 
+    @bot.slash_command(description="Say who used the command, and where")
+    async def where(inter: Inter) -> None:
+        place = "no guild" if inter.guild_id is None else f"guild {inter.guild_id}"
+        author, channel = type(inter.author).__name__, type(inter.channel).__name__
+        await inter.response.send_message(f"{author} in {channel}, {place}")
+
+    @bot.slash_command(
+        description="Only in servers", contexts=disnake.InteractionContextTypes(guild=True)
+    )
+    async def local(inter: Inter) -> None:
+        await inter.response.send_message("here")
+
     return bot
 
 
@@ -278,20 +290,33 @@ class SampleWorld:
 
 
 @contextlib.asynccontextmanager
-async def sample_world(**bot_options: Any) -> AsyncIterator[SampleWorld]:
-    """Start an emulator and the sample bot; on exit stop both."""
+async def listening() -> AsyncIterator[DiscordEmulator]:
+    """A started emulator (no guild yet), stopped on exit."""
     emu = DiscordEmulator()
     await emu.start()
     try:
-        guild = emu.add_guild("Academy")
-        alice = emu.add_member(guild, "Alice")
-        bob = emu.add_member(guild, "Bob", roles=("Archivist",))
+        yield emu
+    finally:
+        await emu.stop()
+
+
+def academy(emu: DiscordEmulator) -> tuple[Guild, Member, Member]:
+    """The guild the emulator's own tests use: "Academy" with Alice, and Bob the Archivist."""
+    guild = emu.add_guild("Academy")
+    alice = emu.add_member(guild, "Alice")
+    bob = emu.add_member(guild, "Bob", roles=("Archivist",))
+    return guild, alice, bob
+
+
+@contextlib.asynccontextmanager
+async def sample_world(**bot_options: Any) -> AsyncIterator[SampleWorld]:
+    """Start an emulator, the Academy with Boss the admin, and the sample bot; stop both."""
+    async with listening() as emu:
+        guild, alice, bob = academy(emu)
         boss = emu.add_member(guild, "Boss", admin=True)
         bot = sample_bot(**bot_options)
         async with running_bot(emu, bot) as run:
             yield SampleWorld(emu, guild, alice, bob, boss, bot, run)
-    finally:
-        await emu.stop()
 
 
 # Raw HTTP, for the rules a well-behaved bot never breaks -------------------------------------
@@ -344,18 +369,12 @@ class RawSetup:
 
 @contextlib.asynccontextmanager
 async def raw_setup() -> AsyncIterator[RawSetup]:
-    """Start an emulator and open an HTTP session on it; close both on exit."""
-    emu = DiscordEmulator()
-    await emu.start()
-    guild = emu.add_guild("Academy")
-    alice = emu.add_member(guild, "Alice")
-    bob = emu.add_member(guild, "Bob", roles=("Archivist",))
-    auth = {"Authorization": f"Bot {emu.token}"}
-    try:
+    """Start an emulator with the Academy and open an HTTP session on it; close both on exit."""
+    async with listening() as emu:
+        guild, alice, bob = academy(emu)
+        auth = {"Authorization": f"Bot {emu.token}"}
         async with aiohttp.ClientSession(headers=auth) as session:
             yield RawSetup(emu, Api(session, emu.api_base), guild, alice, bob)
-    finally:
-        await emu.stop()
 
 
 def errors_at(body: dict[str, Any], path: tuple[str, ...]) -> list[str]:

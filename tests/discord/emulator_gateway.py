@@ -29,6 +29,7 @@ GUILDS: Final = 1 << 0
 GUILD_MEMBERS: Final = 1 << 1
 GUILD_PRESENCES: Final = 1 << 8
 GUILD_MESSAGES: Final = 1 << 9
+DIRECT_MESSAGES: Final = 1 << 12
 MESSAGE_CONTENT: Final = 1 << 15
 PRIVILEGED: Final = GUILD_MEMBERS | GUILD_PRESENCES | MESSAGE_CONTENT
 EVENT_INTENTS: Final = {
@@ -42,7 +43,9 @@ EVENT_INTENTS: Final = {
     "MESSAGE_UPDATE": GUILD_MESSAGES,
     "MESSAGE_DELETE": GUILD_MESSAGES,
 }
-"""The intent a bot needs to receive each event (unlisted events always go out)."""
+"""The intent a bot needs to receive each event (unlisted events always go out); message
+events outside a guild need DIRECT_MESSAGES instead, and the bot's own GUILD_MEMBER_UPDATE
+needs none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,12 +137,20 @@ class Gateway:
         """Whether a bot holds a live, identified or resumed connection."""
         return self.current is not None and self.current.connection is not None
 
+    def _is_bot(self, data: dict[str, Any]) -> bool:
+        user = data.get("user")
+        return isinstance(user, dict) and user.get("id") == str(self.world.bot.id)
+
     def dispatch(self, event: str, data: dict[str, Any]) -> bool:
         """Number and send (or keep for RESUME) an event; False if no session would get it."""
         session = self.current
         if session is None or not session.resumable:
             return False
         needed = EVENT_INTENTS.get(event, 0)
+        if needed == GUILD_MESSAGES and "guild_id" not in data:
+            needed = DIRECT_MESSAGES
+        if event == "GUILD_MEMBER_UPDATE" and self._is_bot(data):
+            needed = 0  # Discord sends the bot's own member update without GUILD_MEMBERS
         if needed and not session.intents & needed:
             return False
         session.seq += 1
@@ -228,6 +239,7 @@ class Gateway:
         self._note("in", op)
         if op == 1:
             connection.send({"op": 11})
+            self._note("out", 11)
         elif op == 2:
             await self._identify(connection, data or {})
         elif op == 6:
@@ -254,7 +266,7 @@ class Gateway:
         self.current = session
         self.dispatch("READY", self._ready(session))
         for guild in self.world.guilds.values():
-            self.dispatch("GUILD_CREATE", self.world.guild_json(guild))
+            self.dispatch("GUILD_CREATE", self.world.guild_create_json(guild))
 
     async def _resume(self, connection: Connection, data: dict[str, Any]) -> None:
         session = self.sessions.get(str(data.get("session_id")))
@@ -277,7 +289,7 @@ class Gateway:
     def _ready(self, session: Session) -> dict[str, Any]:
         return {
             "v": 10,
-            "user": self.world.user_json(self.world.bot) | {"verified": True, "mfa_enabled": False},
+            "user": self.world.bot_user_json(),
             "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
             "session_id": session.id,
             "session_type": "normal",

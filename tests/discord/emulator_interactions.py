@@ -17,7 +17,7 @@ from tests.discord.emulator_checks import FormErrors
 from tests.discord.emulator_core import DiscordHTTPError, Notifier, Rejection, Upload
 from tests.discord.emulator_limits import check_autocomplete, check_message
 from tests.discord.emulator_messages import EPHEMERAL, LOADING, MessageStore
-from tests.discord.emulator_state import Channel, Member, World
+from tests.discord.emulator_state import Channel, Member, User, World
 
 RESPONSE_DEADLINE: Final = 3.0
 TOKEN_LIFE: Final = 15 * 60.0
@@ -45,7 +45,7 @@ class InteractionRecord:
         *,
         created: float,
         channel: Channel,
-        member: Member,
+        user: Member | User,
         focused_type: int | None,
         notifier: Notifier,
         rejections: Sequence[Rejection],
@@ -56,7 +56,8 @@ class InteractionRecord:
         self.created = created
         self.injected = asyncio.get_running_loop().time()
         self.channel = channel
-        self.member = member
+        self.user = user
+        """Who used the command: a guild member, or a user in a DM with the bot."""
         self.focused_type = focused_type
         self.callback: dict[str, Any] | None = None
         self.original: dict[str, Any] | None = None
@@ -75,6 +76,11 @@ class InteractionRecord:
             parts.append(options[0]["name"])
             options = options[0].get("options") or []
         return " ".join(parts)
+
+    @property
+    def in_dm(self) -> bool:
+        """Whether the command was used in a DM with the bot (no guild)."""
+        return self.channel.guild_id is None
 
     @property
     def ephemeral(self) -> bool:
@@ -127,7 +133,6 @@ class InteractionRecord:
         return self
 
     async def _wait(self, predicate: Callable[[], bool], seconds: float, what: str) -> None:
-        timeout = seconds
         try:
             await self._notifier.wait_for(predicate, seconds)
         except TimeoutError:
@@ -135,7 +140,7 @@ class InteractionRecord:
                 f"{r.method} {r.path} -> {r.status} {r.message}" for r in self._rejections
             )
             raise TimeoutError(
-                f"{what} to /{self.name} within {timeout} s (callback: {self.callback}); "
+                f"{what} to /{self.name} within {seconds} s (callback: {self.callback}); "
                 f"the emulator refused: {refused or 'nothing'}"
             ) from None
 
@@ -204,7 +209,7 @@ class InteractionBook:
             "interaction_metadata": {
                 "id": str(record.id),
                 "type": record.payload["type"],
-                "user": self._world.user_json(record.member),
+                "user": self._world.user_json(record.user),
                 "authorizing_integration_owners": record.payload["authorizing_integration_owners"],
                 "name": record.name,
             },

@@ -27,9 +27,12 @@ from tests.discord.emulator_checks import (
 )
 from tests.discord.emulator_core import EmulatorError
 from tests.discord.emulator_state import (
+    ADMINISTRATOR,
     ATTACHMENT_SIZE_LIMIT,
+    DM_APP_PERMISSIONS,
     SEND_MESSAGES,
     Channel,
+    Guild,
     Member,
     Role,
     User,
@@ -38,25 +41,59 @@ from tests.discord.emulator_state import (
 
 APPLICATION_COMMAND: Final = 2
 AUTOCOMPLETE: Final = 4
+GUILD: Final = 0
+BOT_DM: Final = 1
+"""Interaction context types: in a guild, in a DM with the bot (2 is other private channels)."""
+GUILD_INSTALL: Final = 0
 _NESTING: Final = (SUB_COMMAND, SUB_COMMAND_GROUP)
 
 
 def check_visible(world: World, command: Mapping[str, Any], member: Member) -> None:
-    """Refuse a command that ``default_member_permissions`` hides from this member."""
+    """Refuse a command that ``default_member_permissions`` hides from this member.
+
+    ``"0"`` hides a command from everyone but administrators (and the owner).
+    """
     needed = command.get("default_member_permissions")
     if needed is None:
         return
     have = world.permissions(member)
-    if int(needed) & ~have:
+    if int(needed) & ~have or (int(needed) == 0 and not have & ADMINISTRATOR):
         raise EmulatorError(
             f"Discord does not offer /{command['name']} to {member.name!r}: it needs "
             f"permissions {needed} and the member has {have} (default_member_permissions)"
         )
 
 
+def check_dm_allowed(command: Mapping[str, Any]) -> None:
+    """Refuse a command that Discord does not offer in a DM with the bot.
+
+    Guild commands never reach DMs. A global command reaches the bot's DM when its
+    ``contexts`` include 1 (BOT_DM); without ``contexts`` Discord's default is guilds and the
+    bot's DM, unless the legacy ``dm_permission`` is false. The emulator models an app
+    installed to guilds, so the command must also be a guild-install one (``integration_types``
+    missing or holding 0). ``default_member_permissions`` does not apply in DMs.
+    """
+    name = command["name"]
+    if "guild_id" in command:
+        raise EmulatorError(f"/{name} is a guild command: Discord does not offer it in DMs")
+    contexts = command.get("contexts")
+    if contexts is not None and BOT_DM not in contexts:
+        raise EmulatorError(
+            f"Discord does not offer /{name} in a DM with the bot: its contexts are {contexts} "
+            f"(the bot's DM is {BOT_DM})"
+        )
+    if contexts is None and command.get("dm_permission") is False:
+        raise EmulatorError(f"Discord does not offer /{name} in DMs: dm_permission is false")
+    installs = command.get("integration_types")
+    if installs is not None and GUILD_INSTALL not in installs:
+        raise EmulatorError(
+            f"/{name} is for user installs only ({installs}); the emulator models a guild install"
+        )
+
+
 def command_data(
     world: World,
-    member: Member,
+    member: Member | None,
     command: Mapping[str, Any],
     path: Sequence[str],
     given: Mapping[str, Any],
@@ -68,7 +105,7 @@ def command_data(
 
     Args:
         world: The emulator's world.
-        member: Who uses the command (and in which guild).
+        member: Who uses the command (and in which guild); None in a DM with the bot.
         command: The stored command.
         path: Sub-command group and/or sub-command names after the command name.
         given: Option values by name (Python values; members, channels, roles by object,
@@ -114,12 +151,15 @@ def _names(options: Sequence[Mapping[str, Any]], kinds: Sequence[int]) -> str:
 
 
 class _Resolver:
-    """Turns Python option values into wire values and fills ``resolved`` on the way."""
+    """Turns Python option values into wire values and fills ``resolved`` on the way.
 
-    def __init__(self, world: World, member: Member) -> None:
+    In a DM (no member) only users resolve: there is no guild to hold channels or roles.
+    """
+
+    def __init__(self, world: World, member: Member | None) -> None:
         self.world = world
         self.member = member
-        self.guild = world.guilds[member.guild_id]
+        self.guild = None if member is None else world.guilds[member.guild_id]
         self.resolved: dict[str, dict[str, Any]] = {
             "users": {},
             "members": {},
@@ -181,42 +221,46 @@ class _Resolver:
         if not isinstance(user_id, int) or user_id not in self.world.users:
             raise EmulatorError(f"option {name!r} takes a known user, not {value!r}")
         self.resolved["users"][str(user_id)] = self.world.user_json(self.world.users[user_id])
-        member = self.guild.members.get(user_id)
+        member = None if self.guild is None else self.guild.members.get(user_id)
         if member is not None:
-            self.resolved["members"][str(user_id)] = self.world.member_json(
+            self.resolved["members"][str(user_id)] = self.world.interaction_member_json(
                 member, with_user=False
-            ) | {"permissions": str(self.world.permissions(member))}
+            )
         return user_id
+
+    def in_guild(self, name: str) -> tuple[Guild, Member]:
+        """The guild and member behind a channel or role option (refused in a DM)."""
+        if self.guild is None or self.member is None:
+            raise EmulatorError(f"option {name!r} needs a guild: there is none in a DM")
+        return self.guild, self.member
 
     def channel(self, option: Mapping[str, Any], value: object) -> int:
         name = option["name"]
+        guild, member = self.in_guild(name)
         key = value.id if isinstance(value, Channel) else value
         if isinstance(key, str):
-            key = self.guild.channels.get(key, key)
+            key = guild.channels.get(key, key)
         channel = self.world.channels.get(key) if isinstance(key, int) else None
-        if channel is None or channel.guild_id != self.guild.id:
-            raise EmulatorError(
-                f"option {name!r} takes a channel of {self.guild.name!r}, not {value!r}"
-            )
+        if channel is None or channel.guild_id != guild.id:
+            raise EmulatorError(f"option {name!r} takes a channel of {guild.name!r}, not {value!r}")
         allowed = option.get("channel_types")
         if allowed and channel.type not in allowed:
             raise EmulatorError(
                 f"option {name!r} takes channel types {allowed}, not type {channel.type}"
             )
         self.resolved["channels"][str(channel.id)] = self.world.channel_json(channel) | {
-            "permissions": str(self.world.permissions(self.member))
+            "permissions": str(self.world.permissions(member))
         }
         return channel.id
 
     def role(self, value: object, name: str) -> int:
+        guild, _ = self.in_guild(name)
         key = value.id if isinstance(value, Role) else value
         if isinstance(key, str):
-            key = self.guild.roles.get(key, key)
+            key = guild.roles.get(key, key)
         role = self.world.roles.get(key) if isinstance(key, int) else None
-        if role is None or role.guild_id != self.guild.id:
-            raise EmulatorError(
-                f"option {name!r} takes a role of {self.guild.name!r}, not {value!r}"
-            )
+        if role is None or role.guild_id != guild.id:
+            raise EmulatorError(f"option {name!r} takes a role of {guild.name!r}, not {value!r}")
         self.resolved["roles"][str(role.id)] = self.world.role_json(role)
         return role.id
 
@@ -252,31 +296,47 @@ def interaction_payload(
     interaction_id: int,
     token: str,
     channel: Channel,
-    member: Member,
+    user: Member | User,
     data: dict[str, Any],
     locale: str = "en-US",
 ) -> dict[str, Any]:
-    """A complete INTERACTION_CREATE ``d`` for a member in a guild channel."""
-    permissions = world.permissions(member)
-    app_permissions = world.permissions(world.bot_member(channel.guild_id))
-    if channel.posting_denied:
-        app_permissions &= ~SEND_MESSAGES
-    return {
+    """A complete INTERACTION_CREATE ``d``: from a member in a guild channel, or in a DM.
+
+    In a DM with the bot, Discord sends ``user`` instead of ``member``, no ``guild_id``, the
+    DM channel (type 1), context 1, and the guild-install owner "0".
+    """
+    payload: dict[str, Any] = {
         "id": str(interaction_id),
         "application_id": str(world.application_id),
         "type": kind,
         "data": data,
-        "guild_id": str(channel.guild_id),
         "channel_id": str(channel.id),
-        "channel": world.channel_json(channel) | {"permissions": str(permissions)},
-        "member": world.member_json(member) | {"permissions": str(permissions)},
         "token": token,
         "version": 1,
         "locale": locale,
+        "entitlements": [],
+        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+    }
+    if channel.guild_id is None:
+        return payload | {
+            "channel": world.channel_json(channel),
+            "user": world.user_json(user),
+            "app_permissions": str(DM_APP_PERMISSIONS),
+            "authorizing_integration_owners": {str(GUILD_INSTALL): "0"},
+            "context": BOT_DM,
+        }
+    if not isinstance(user, Member) or user.guild_id != channel.guild_id:
+        raise EmulatorError(f"{user.name!r} is not a member of the channel's guild")
+    permissions = str(world.permissions(user))
+    app_permissions = world.permissions(world.bot_member(channel.guild_id))
+    if channel.posting_denied:
+        app_permissions &= ~SEND_MESSAGES
+    return payload | {
+        "guild_id": str(channel.guild_id),
+        "channel": world.channel_json(channel) | {"permissions": permissions},
+        "member": world.interaction_member_json(user),
         "guild_locale": "en-US",
         "app_permissions": str(app_permissions),
-        "entitlements": [],
-        "authorizing_integration_owners": {"0": str(channel.guild_id)},
-        "context": 0,
-        "attachment_size_limit": ATTACHMENT_SIZE_LIMIT,
+        "authorizing_integration_owners": {str(GUILD_INSTALL): str(channel.guild_id)},
+        "context": GUILD,
     }

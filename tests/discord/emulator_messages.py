@@ -79,7 +79,6 @@ class MessageStore:
         message: dict[str, Any] = {
             "id": str(self._world.ids.next()),
             "channel_id": str(channel.id),
-            "guild_id": str(channel.guild_id),
             "author": self._world.user_json(author),
             "content": body.get("content") or "",
             "timestamp": self._world.clock.iso(),
@@ -92,6 +91,8 @@ class MessageStore:
             "type": 0,
             "flags": int(body.get("flags") or 0),
         }
+        if channel.guild_id is not None:
+            message["guild_id"] = str(channel.guild_id)
         if body.get("nonce") is not None:
             message["nonce"] = body["nonce"]
         message.update(extra or {})
@@ -142,18 +143,15 @@ class MessageStore:
         listing = self.by_channel.get(int(message["channel_id"]), [])
         if message in listing:
             listing.remove(message)
-            self._dispatch(
-                "MESSAGE_DELETE",
-                {
-                    "id": message["id"],
-                    "channel_id": message["channel_id"],
-                    "guild_id": message["guild_id"],
-                },
-            )
+            deleted = {"id": message["id"], "channel_id": message["channel_id"]}
+            if "guild_id" in message:
+                deleted["guild_id"] = message["guild_id"]
+            self._dispatch("MESSAGE_DELETE", deleted)
 
     def _with_member(self, message: dict[str, Any], author: User) -> dict[str, Any]:
-        guild = self._world.guilds[int(message["guild_id"])]
-        member = guild.members.get(author.id)
+        """A MESSAGE_CREATE or MESSAGE_UPDATE payload: in a guild, the author's member too."""
+        guild = self._world.guilds.get(int(message.get("guild_id") or 0))
+        member = None if guild is None else guild.members.get(author.id)
         if member is None:
             return dict(message)
         return {**message, "member": self._world.member_json(member, with_user=False)}
@@ -200,7 +198,13 @@ class MessageStore:
         allowed: Mapping[str, Any] | None,
         author: User,
     ) -> None:
-        """Fill mention_everyone, mentions and mention_roles as Discord would."""
+        """Fill mention_everyone, mentions and mention_roles as Discord would.
+
+        In a DM there is no @everyone and no role; only the two people in it can be pinged.
+        """
+        if channel.guild_id is None:
+            self._mention_in_dm(message, channel, allowed)
+            return
         guild = self._world.guilds[channel.guild_id]
         author_member = guild.members.get(author.id)
         power = self._world.permissions(author_member) if author_member else 0
@@ -236,6 +240,23 @@ class MessageStore:
             if pingable and ("roles" in parse or role.id in roles):
                 role_ids.append(str(role.id))
         message["mention_roles"] = role_ids
+
+    def _mention_in_dm(
+        self, message: dict[str, Any], channel: Channel, allowed: Mapping[str, Any] | None
+    ) -> None:
+        parse = set(MENTION_KINDS) if allowed is None else set(allowed.get("parse") or [])
+        listed = set() if allowed is None else {int(u) for u in allowed.get("users") or []}
+        present = {self._world.bot.id, channel.recipient_id}
+        pinged: list[int] = []
+        for match in USER_MENTION.finditer(str(message.get("content") or "")):
+            user_id = int(match.group(1))
+            if user_id in present and ("users" in parse or user_id in listed):
+                pinged.append(user_id)
+        message["mention_everyone"] = False
+        message["mentions"] = [
+            self._world.user_json(self._world.users[u]) for u in dict.fromkeys(pinged)
+        ]
+        message["mention_roles"] = []
 
 
 def _rich(embed: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from tests.discord.emulator_http import (
 from tests.discord.emulator_interactions import InteractionBook
 from tests.discord.emulator_limits import check_message
 from tests.discord.emulator_messages import MessageStore
-from tests.discord.emulator_state import GUILD_TEXT, PUBLIC_THREAD, World
+from tests.discord.emulator_state import GUILD_TEXT, PRIVATE_THREAD, PUBLIC_THREAD, World
 
 logger = logging.getLogger(__name__)
 NO_AUTH: Final = ("/interactions/", "/webhooks/")
@@ -208,8 +208,7 @@ class Rest:
     # Login and gateway ---------------------------------------------------------------------
 
     async def _me(self, _req: Req) -> tuple[int, Any]:
-        user = self.world.user_json(self.world.bot)
-        return 200, user | {"verified": True, "mfa_enabled": False, "email": None}
+        return 200, self.world.bot_user_json() | {"email": None}
 
     async def _gateway(self, _req: Req) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
@@ -338,14 +337,17 @@ class Rest:
         return 201, self._new_thread(req, int(message["id"]))
 
     async def _thread(self, req: Req) -> tuple[int, Any]:
-        kind = req.obj().get("type", PUBLIC_THREAD)
+        # In API v10 a thread without a message is private (12) unless ``type`` says otherwise.
+        kind = req.obj().get("type", PRIVATE_THREAD)
         if kind != PUBLIC_THREAD:
-            raise DiscordHTTPError(400, 50024, "Cannot execute action on this channel type")
+            raise DiscordHTTPError(
+                400, 0, f"the emulator has public threads (type 11) only, not type {kind}"
+            )
         return 201, self._new_thread(req, None)
 
     def _new_thread(self, req: Req, thread_id: int | None) -> dict[str, Any]:
         parent = self.world.channel(req.id("channel"))
-        if parent.type != GUILD_TEXT:
+        if parent.type != GUILD_TEXT or parent.guild_id is None:
             raise DiscordHTTPError(400, 50024, "Cannot execute action on this channel type")
         name = req.obj().get("name")
         errors = FormErrors()
@@ -370,20 +372,14 @@ class Rest:
     # Guilds --------------------------------------------------------------------------------
 
     async def _get_guild(self, req: Req) -> tuple[int, Any]:
-        guild = self.world.guild(req.id("guild"))
-        body = self.world.guild_json(guild)
-        for key in ("channels", "threads", "members", "presences", "voice_states"):
-            body.pop(key)
-        return 200, body
+        return 200, self.world.guild_json(self.world.guild(req.id("guild")))
 
     async def _guild_channels(self, req: Req) -> tuple[int, Any]:
         guild = self.world.guild(req.id("guild"))
-        return 200, [
-            self.world.channel_json(self.world.channels[c]) for c in guild.channels.values()
-        ]
+        return 200, [self.world.channel_json(c) for c in self.world.guild_channels(guild)]
 
     async def _guild_roles(self, req: Req) -> tuple[int, Any]:
-        return 200, self.world.guild_json(self.world.guild(req.id("guild")))["roles"]
+        return 200, self.world.roles_json(self.world.guild(req.id("guild")))
 
     async def _guild_member(self, req: Req) -> tuple[int, Any]:
         guild = self.world.guild(req.id("guild"))

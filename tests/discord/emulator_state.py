@@ -43,14 +43,18 @@ EVERYONE_PERMISSIONS: Final = (
     | SEND_MESSAGES_IN_THREADS
 )
 """What a new server's @everyone may do (a subset of Discord's default)."""
-BOT_PERMISSIONS: Final = (
-    EVERYONE_PERMISSIONS | MENTION_EVERYONE | CREATE_PUBLIC_THREADS | SEND_MESSAGES_IN_THREADS
-)
+BOT_PERMISSIONS: Final = EVERYONE_PERMISSIONS | MENTION_EVERYONE | CREATE_PUBLIC_THREADS
 """The bot's own managed role, as if invited with the permissions a posting bot asks for."""
 
+DM_APP_PERMISSIONS: Final = ATTACH_FILES | EMBED_LINKS | MENTION_EVERYONE | USE_EXTERNAL_EMOJIS
+"""``app_permissions`` of an interaction in a DM with the bot, as Discord documents them."""
+
 GUILD_TEXT: Final = 0
+DM: Final = 1
 PUBLIC_THREAD: Final = 11
-ATTACHMENT_SIZE_LIMIT: Final = 25 * 1024 * 1024
+PRIVATE_THREAD: Final = 12
+ATTACHMENT_SIZE_LIMIT: Final = 10 * 1024 * 1024
+"""Discord's default upload limit per file (10 MiB since 2024; boosts and Nitro raise it)."""
 
 
 @dataclass(slots=True)
@@ -77,10 +81,10 @@ class Role:
 
 @dataclass(slots=True)
 class Channel:
-    """A guild text channel or a public thread."""
+    """A guild text channel, a public thread, or a DM with the bot (no guild, a recipient)."""
 
     id: int
-    guild_id: int
+    guild_id: int | None
     name: str
     type: int = GUILD_TEXT
     position: int = 0
@@ -88,6 +92,7 @@ class Channel:
     owner_id: int | None = None
     posting_denied: bool = False
     created: str = ""
+    recipient_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -135,6 +140,8 @@ class World:
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.roles: dict[int, Role] = {}
+        self.dms: dict[int, Channel] = {}
+        """The DM channel between the bot and each user, by user id (opened on first use)."""
 
     def add_guild(self, name: str, channels: Iterable[str]) -> Guild:
         """Create a guild with an owner, @everyone, the bot's role and the named channels."""
@@ -208,6 +215,16 @@ class World:
             role_ids.append(role_id)
         return self._join(guild, user, role_ids)
 
+    def dm_channel(self, user: User) -> Channel:
+        """The DM channel between the bot and ``user``, opened on first use (as Discord does)."""
+        channel = self.dms.get(user.id)
+        if channel is None:
+            channel = Channel(self.ids.next(), None, "", DM, recipient_id=user.id)
+            channel.created = self.clock.iso()
+            self.channels[channel.id] = channel
+            self.dms[user.id] = channel
+        return channel
+
     def _join(self, guild: Guild, user: User, role_ids: list[int]) -> Member:
         member = Member(user.id, user.name, guild.id, role_ids, user.bot, self.clock.iso())
         guild.members[user.id] = member
@@ -256,6 +273,10 @@ class World:
             "public_flags": 0,
         }
 
+    def bot_user_json(self) -> dict[str, Any]:
+        """The bot's own user object, as ``GET /users/@me`` and READY give it."""
+        return self.user_json(self.bot) | {"verified": True, "mfa_enabled": False}
+
     def member_json(self, member: Member, *, with_user: bool = True) -> dict[str, Any]:
         """A guild member object (with ``user`` unless asked not to)."""
         body: dict[str, Any] = {
@@ -272,6 +293,11 @@ class World:
         if with_user:
             body["user"] = self.user_json(member)
         return body
+
+    def interaction_member_json(self, member: Member, *, with_user: bool = True) -> dict[str, Any]:
+        """A member as interactions carry it: with its computed ``permissions``."""
+        permissions = str(self.permissions(member))
+        return self.member_json(member, with_user=with_user) | {"permissions": permissions}
 
     def role_json(self, role: Role) -> dict[str, Any]:
         """A role object, with the ``colors`` disnake 2.12 requires."""
@@ -293,8 +319,22 @@ class World:
             body["tags"] = {"bot_id": str(self.bot.id)}
         return body
 
+    def roles_json(self, guild: Guild) -> list[dict[str, Any]]:
+        """Every role of a guild, @everyone first."""
+        roles = [self.roles[guild.id], *(self.roles[r] for r in guild.roles.values())]
+        return [self.role_json(r) for r in roles]
+
     def channel_json(self, channel: Channel) -> dict[str, Any]:
-        """A channel object (a thread carries its metadata)."""
+        """A channel object (a thread carries its metadata, a DM its recipient)."""
+        if channel.type == DM:
+            recipient = self.users[channel.recipient_id or 0]
+            return {
+                "id": str(channel.id),
+                "type": DM,
+                "last_message_id": None,
+                "flags": 0,
+                "recipients": [self.user_json(recipient)],
+            }
         overwrites = []
         if channel.posting_denied:
             overwrites.append(
@@ -327,10 +367,12 @@ class World:
             }
         return body
 
+    def guild_channels(self, guild: Guild, kind: int = GUILD_TEXT) -> list[Channel]:
+        """A guild's channels of one type (text channels, or threads), in creation order."""
+        return [c for c in self.channels.values() if c.guild_id == guild.id and c.type == kind]
+
     def guild_json(self, guild: Guild) -> dict[str, Any]:
-        """The GUILD_CREATE payload: roles, channels, threads, every member."""
-        roles = [self.roles[guild.id], *(self.roles[r] for r in guild.roles.values())]
-        channels = [c for c in self.channels.values() if c.guild_id == guild.id]
+        """The guild object (``GET /guilds/{id}``)."""
         return {
             "id": str(guild.id),
             "name": guild.name,
@@ -346,11 +388,16 @@ class World:
             "premium_tier": 0,
             "nsfw_level": 0,
             "system_channel_flags": 0,
-            "roles": [self.role_json(r) for r in roles],
+            "roles": self.roles_json(guild),
             "emojis": [],
             "stickers": [],
-            "channels": [self.channel_json(c) for c in channels if c.type == GUILD_TEXT],
-            "threads": [self.channel_json(c) for c in channels if c.type == PUBLIC_THREAD],
+        }
+
+    def guild_create_json(self, guild: Guild) -> dict[str, Any]:
+        """The GUILD_CREATE payload: the guild object plus channels, threads, every member."""
+        return self.guild_json(guild) | {
+            "channels": [self.channel_json(c) for c in self.guild_channels(guild)],
+            "threads": [self.channel_json(c) for c in self.guild_channels(guild, PUBLIC_THREAD)],
             "members": [self.member_json(m) for m in guild.members.values()],
             "member_count": len(guild.members),
             "presences": [],

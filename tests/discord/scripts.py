@@ -180,11 +180,10 @@ class DiscordScript:
             outcome.refused_by_client = refusal
             return
         try:
-            record = await world.emu.slash(world.guild, world.member(player), path, **values)
+            record = await world.slash(player, path, **values)
         except EmulatorError as error:
             outcome.refused_by_client = str(error)
             return
-        await record.done(timeout=15)
         outcome.messages = list(record.messages)
         outcome.ephemeral = record.ephemeral
 

@@ -2,7 +2,8 @@
 
 Each test plays in front of the loopback Discord (``running_world``) while something goes
 wrong the way it does on Discord: the gateway socket drops, Discord asks the client to
-reconnect or invalidates its session, a post meets a 429, a 500 or a 403, the process
+reconnect or invalidates its session, a post meets a 429, a 500, a 400 or a 403 (it waits
+for the permission, then posts), the process
 restarts mid-season, a command outlives the 3-second deadline or its 15-minute token. Each
 checks that every command is answered once, journaled once, and every post sent once.
 """
@@ -10,20 +11,17 @@ checks that every command is answered once, journaled once, and every post sent 
 from __future__ import annotations
 
 import asyncio
-import re
+import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
 
+import disnake
 import pytest
 
-from greatwork.actors.clock import VirtualClock
 from greatwork.bot.render import COLOUR_OK
-from greatwork.rules.ids import Instant
-from greatwork.serve import Service
 from greatwork.store import OutboxState
 from tests.discord.emulator import Call, InteractionRecord
-from tests.discord.emulator_fixtures import record_errors
 from tests.discord.test_e2e_scenarios import (
     CHANNELS,
     SEED,
@@ -38,7 +36,7 @@ from tests.discord.test_e2e_scenarios import (
     released_posted,
     take_error_logs,
 )
-from tests.discord.world import World, _synced, running_world, text_of
+from tests.discord.world import World, running_world, text_of
 
 TOKEN_LIFE: Final = 15 * 60.0  # seconds an interaction token lives on Discord
 
@@ -217,74 +215,189 @@ async def test_a_gazette_post_that_meets_a_500_is_retried_and_posted_once(
         assert all(r.state is OutboxState.POSTED for r in rows)
 
 
-async def test_a_refused_gazette_post_is_marked_failed_and_admins_told_once(
+def _refusals(world: World) -> int:
+    """How many 403s the emulator answered; each one is expected by the test that counts it."""
+    return sum(1 for r in world.emu.rejections if r.status == 403)
+
+
+async def _deny_gazette(world: World, *, denied: bool = True) -> int:
+    """Deny (or allow again) the bot's posting in #gazette and wait until the bot saw it."""
+    gazette = world.channel("gazette")
+    world.emu.deny_posting(gazette, denied=denied)
+
+    def seen() -> bool:
+        channel = world.bot.get_channel(gazette)
+        guild = world.bot.get_guild(world.guild.id)
+        if not isinstance(channel, disnake.TextChannel) or guild is None:
+            return False
+        return channel.permissions_for(guild.me).send_messages is not denied
+
+    await eventually(seen, "the bot saw #gazette's permissions change")
+    return gazette
+
+
+def _logged(world: World, level: int, text: str) -> list[str]:
+    """The greatwork records logged at exactly ``level`` that contain ``text``."""
+    return [
+        r.getMessage()
+        for r in world.logs.records
+        if r.levelno == level and r.name.startswith("greatwork") and text in r.getMessage()
+    ]
+
+
+async def _held(world: World, seen: int) -> None:
+    """Wait until digest 1 was refused in #gazette and the admins were told."""
+    await world.wait_for(
+        lambda: (
+            bool(world.posts("gw-admin"))
+            and any(c.status == 403 for c in _gazette_calls(world)[seen:])
+        )
+    )
+
+
+async def test_a_gazette_denied_posting_waits_then_posts_everything_once_in_order(
+    tmp_path: Path,
+) -> None:
+    async with running_world(tmp_path, seed=SEED, channels=CHANNELS) as world:
+        await _digest_ready(world)
+        posted_before = len(world.posts("gazette"))
+        seen = len(_gazette_calls(world))
+        await _deny_gazette(world)
+
+        await world.service.server.advance_to_next_digest()
+        await _held(world, seen)
+        await theory(world, "Bo", "Written while the Gazette waits")  # a release behind it
+        released = {p.id for p in await world.service.server.press(world.campaign_id, limit=1000)}
+        waiting = {r.key: r for r in await outbox_rows(world)}
+        shown_while_held = len(world.posts("gazette"))
+        await _deny_gazette(world, denied=False)  # CHANNEL_UPDATE: the bot wakes the outbox
+        await world.wait_for(
+            lambda: any(
+                "Written while the Gazette waits" in text_of(m) for m in world.posts("gazette")
+            )
+        )
+        rows = {r.key: r for r in await outbox_settled(world, "digest:1")}
+        calls = _gazette_calls(world)[seen:]
+        world.expected_rejections += _refusals(world)
+
+        assert waiting["digest:1"].state is OutboxState.SENDING
+        assert "Missing Permissions" in waiting["digest:1"].last_error
+        assert waiting["digest:1"].message_ids == ()
+        assert shown_while_held == posted_before  # nothing posted while held
+        assert [c.status for c in calls][:2] == [403, 200]  # refused once, then waited
+        assert calls[0].json == calls[1].json  # the same message, nonce and all
+        assert all(r.state is OutboxState.POSTED for r in rows.values())
+        gazette = world.posts("gazette")
+        [headline] = headlines(gazette, 1)
+        late = next(m for m in gazette if "Written while the Gazette waits" in text_of(m))
+        assert gazette.index(headline) < gazette.index(late)  # in release order
+        numbers = press_numbers(gazette)
+        assert len(numbers) == len(set(numbers))
+        assert released <= set(numbers)
+        [told] = world.posts("gw-admin")
+        assert told["embeds"][0]["title"] == "The Gazette is waiting for permissions"
+        assert "digest No. 1" in text_of(told)
+        assert f"<#{world.channel('gazette')}>" in text_of(told)
+        assert "the bot lacks Send Messages there" in text_of(told)
+        assert "resumes by itself, in order" in text_of(told)
+        assert len(_logged(world, logging.WARNING, "the Gazette waits")) == 1
+        assert len(_logged(world, logging.INFO, "the Gazette resumed")) == 1
+
+
+async def test_a_restart_while_the_gazette_is_held_resumes_it_and_posts_once(
     tmp_path: Path,
 ) -> None:
     async with running_world(tmp_path, seed=SEED, channels=CHANNELS) as world:
         await _digest_ready(world)
         seen = len(_gazette_calls(world))
-        world.emu.deny_posting(world.channel("gazette"))
+        await _deny_gazette(world)
+        await world.service.server.advance_to_next_digest()
+        await _held(world, seen)
+
+        await world.restart()  # still denied: the new outbox tries digest 1 again at start
+        await world.wait_for(lambda: sum(c.status == 403 for c in _gazette_calls(world)) == 2)
+        await eventually(
+            lambda: len(_logged(world, logging.WARNING, "the Gazette waits")) == 2,
+            "the new outbox found digest 1 held",
+        )
+        held = {r.key: r for r in await outbox_rows(world)}
+        await _deny_gazette(world, denied=False)
+        await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 1)))
+        rows = {r.key: r for r in await outbox_settled(world, "digest:1")}
+        calls = [
+            c for c in _gazette_calls(world)[seen:] if c.json == _gazette_calls(world)[seen].json
+        ]
+        world.expected_rejections += _refusals(world)
+
+        assert held["digest:1"].state is OutboxState.SENDING
+        assert [c.status for c in calls] == [403, 403, 200]  # before, at start, after the fix
+        assert all(r.state is OutboxState.POSTED for r in rows.values())
+        assert len(headlines(world.posts("gazette"), 1)) == 1
+        numbers = press_numbers(world.posts("gazette"))
+        assert len(numbers) == len(set(numbers))
+        [told] = world.posts("gw-admin")  # the notice's row remembers it across the restart
+        assert told["embeds"][0]["title"] == "The Gazette is waiting for permissions"
+
+
+@pytest.mark.parametrize("event", ["GUILD_ROLE_UPDATE", "own member_update"])
+async def test_a_role_change_lets_a_held_gazette_through_at_once(
+    tmp_path: Path, event: str
+) -> None:
+    async with running_world(tmp_path, seed=SEED, channels=CHANNELS) as world:
+        await _digest_ready(world)
+        seen = len(_gazette_calls(world))
+        gazette = await _deny_gazette(world)
+        await world.service.server.advance_to_next_digest()
+        await _held(world, seen)
+
+        # An admin gives the bot's role what it lacked: Discord sends only the role (or the
+        # bot's member) update, no CHANNEL_UPDATE. The outbox waits 30 s between tries on its
+        # own, longer than this wait: only the bot's wake lets the post through in time.
+        state = world.emu.world
+        state.channels[gazette].posting_denied = False
+        if event == "GUILD_ROLE_UPDATE":
+            role = state.roles[world.guild.roles["greatwork"]]
+            world.emu.gateway.dispatch(
+                event, {"guild_id": str(world.guild.id), "role": state.role_json(role)}
+            )
+        else:  # Discord sends the bot's own member update without the Server Members intent
+            me = state.bot_member(world.guild.id)
+            member = {"guild_id": str(world.guild.id), **state.member_json(me)}
+            assert world.emu.gateway.dispatch("GUILD_MEMBER_UPDATE", member)
+        await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 1)), timeout=10)
+        rows = await outbox_settled(world, "digest:1")
+        world.expected_rejections += _refusals(world)
+
+        assert all(r.state is OutboxState.POSTED for r in rows)
+        assert len(world.posts("gw-admin")) == 1
+
+
+async def test_a_post_discord_finds_malformed_is_marked_failed_and_told_once(
+    tmp_path: Path,
+) -> None:
+    async with running_world(tmp_path, seed=SEED, channels=CHANNELS) as world:
+        await _digest_ready(world)
+        gazette = world.channel("gazette")
+        body = {"message": "Invalid Form Body", "code": 50035}
+        world.emu.fail_next("POST", rf"/channels/{gazette}/messages", 400, body)
+        world.expected_rejections += 1
 
         await world.service.server.advance_to_next_digest()
         await world.wait_for(lambda: bool(world.posts("gw-admin")))
         rows = {r.key: r for r in await outbox_settled(world, "digest:1")}
-        await world.service.server.settle()
-        again = {r.key: r for r in await outbox_settled(world, "digest:1")}
-        refused = [c for c in _gazette_calls(world)[seen:] if c.status == 403]
-        world.expected_rejections += len(refused)
-        logged = take_error_logs(r"Discord refused digest:1 for good")
+        await theory(world, "Bo", "After the refusal")  # the next post goes on
+        await world.wait_for(
+            lambda: any("After the refusal" in text_of(m) for m in world.posts("gazette"))
+        )
+        logged = world.take_errors(r"Discord refused digest:1 for good")
 
-        failed = sorted(k for k, r in rows.items() if r.state is OutboxState.FAILED)
-        assert failed == ["digest:1"]
-        assert "Missing Permissions" in rows["digest:1"].last_error
-        assert rows["digest:1"].message_ids == ()
-        assert len(refused) == 1  # refused for good: not retried
+        assert rows["digest:1"].state is OutboxState.FAILED
+        assert "Invalid Form Body" in rows["digest:1"].last_error
         assert len(logged) == 1
         [told] = world.posts("gw-admin")
         assert told["embeds"][0]["title"] == "A Gazette post was refused"
         assert "digest No. 1" in text_of(told)
-        assert f"<#{world.channel('gazette')}>" in text_of(told)
-        assert rows == again
         assert headlines(world.posts("gazette"), 1) == []
-
-
-async def test_a_gazette_that_refuses_every_post_tells_the_admins_once(tmp_path: Path) -> None:
-    async with running_world(tmp_path, channels=CHANNELS) as world:
-        gazette = world.channel("gazette")
-        world.emu.deny_posting(gazette)
-        for n in range(3):  # three releases at three moments: three refused posts
-            await theory(world, "Ada", f"Refused theory {n}")
-            await world.service.server.advance(Instant(world.clock.now() + 60))
-        await eventually(lambda: press_done(world), "every refused post was handled")
-        world.emu.deny_posting(gazette, denied=False)
-        await theory(world, "Ada", "Posted theory")
-        # The lane posts in order: once this is in, every refusal before it was handled.
-        await world.wait_for(
-            lambda: any("Posted theory" in text_of(m) for m in world.posts("gazette"))
-        )
-        rows = await outbox_rows(world)
-        world.expected_rejections += sum(1 for r in world.emu.rejections if r.status == 403)
-        take_error_logs(r"Discord refused press:[-\d]+ for good")
-
-        refused = [r for r in rows if r.state is OutboxState.FAILED]
-        assert len(refused) >= 3
-        assert len(world.posts("gw-admin")) == 1
-
-
-async def press_done(world: World) -> bool:
-    """Whether every released press item has an outbox row, posted or refused for good.
-
-    Rows name press by number (``press:21``) or by a run of numbers released together
-    (``press:1-20``).
-    """
-    released = {p.id for p in await world.service.server.press(world.campaign_id, limit=1000)}
-    finished: set[int] = set()
-    for row in await outbox_rows(world):
-        match = re.fullmatch(r"press:(\d+)(?:-(\d+))?", row.key)
-        if match and row.state is not OutboxState.SENDING:
-            first = int(match.group(1))
-            finished.update(range(first, int(match.group(2) or first) + 1))
-    return released <= finished
 
 
 # 8. A restart mid-season ---------------------------------------------------------------------
@@ -297,23 +410,6 @@ def rename_channel(world: World, old: str, new: str) -> None:
     channel = world.emu.world.channels[channel_id]
     channel.name = new
     world.emu.gateway.dispatch("CHANNEL_UPDATE", world.emu.world.channel_json(channel))
-
-
-async def restart(world: World) -> Service:
-    """Stop the world's service and start a new one on the same journal, clock and emulator."""
-    settings = world.service.settings
-    now = world.clock.now()
-    await world.service.stop()
-    service = Service(
-        settings,
-        clock=VirtualClock(now),
-        guild_ready_timeout=0.02,
-        on_bot=lambda bot: record_errors(bot, world.errors, world.emu.notifier.poke),
-    )
-    await service.start()
-    world.service = service
-    await _synced(world.emu, world.bot)
-    return service
 
 
 async def test_a_restart_mid_season_posts_nothing_twice_and_loses_nothing(
@@ -337,21 +433,18 @@ async def test_a_restart_mid_season_posts_nothing_twice_and_loses_nothing(
         waiting = {r.key for r in await outbox_rows(world)}
 
         rename_channel(world, "old-news", "gazette")  # while the bot is away
-        try:
-            await restart(world)
-            await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 1)))
-            await outbox_settled(world, "digest:1")
-            after = await theory(world, "Ada", "Flight predates the wheel")
-            await world.wait_for(lambda: len(echoes(world)) == 4)
-            await world.service.server.advance_to_next_digest()
-            await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 2)))
-            rows = {r.key: r for r in await outbox_settled(world, "digest:1", "digest:2")}
-            await world.service.server.settle()
-            rows_again = {r.key: r for r in await outbox_settled(world, "digest:1", "digest:2")}
-            texts = ("Bronze Age flight", "The harbour was a temple", "Flight predates the wheel")
-            kept = [theories_saying(world, text) for text in texts]
-        finally:
-            await world.service.stop()  # the first one is stopped by running_world (again)
+        await world.restart()
+        await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 1)))
+        await outbox_settled(world, "digest:1")
+        after = await theory(world, "Ada", "Flight predates the wheel")
+        await world.wait_for(lambda: len(echoes(world)) == 4)
+        await world.service.server.advance_to_next_digest()
+        await world.wait_for(lambda: bool(headlines(world.posts("gazette"), 2)))
+        rows = {r.key: r for r in await outbox_settled(world, "digest:1", "digest:2")}
+        await world.service.server.settle()
+        rows_again = {r.key: r for r in await outbox_settled(world, "digest:1", "digest:2")}
+        texts = ("Bronze Age flight", "The harbour was a temple", "Flight predates the wheel")
+        kept = [theories_saying(world, text) for text in texts]
 
         assert "digest:1" not in waiting
         assert "Flight predates the wheel" in text_of(after.original or {})

@@ -22,7 +22,7 @@ import pytest
 from greatwork.bot.render import COLOUR_ERROR, COLOUR_OK
 from greatwork.store import OutboxRow, OutboxState
 from tests.discord.emulator import EmulatorError, Member
-from tests.discord.world import World, running_world, text_of
+from tests.discord.world import LogRecorder, World, running_world, text_of
 
 CHANNELS: Final = ("general", "orders", "gazette", "table-talk", "gw-admin")
 """The default channels plus #general first: commands are used there, not in #orders."""
@@ -138,38 +138,28 @@ def story_count(headline: dict[str, Any]) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _world_logs() -> list[logging.LogRecord]:
-    """The records kept by ``running_world``'s log handler (on the ``greatwork`` logger)."""
+def _recorder() -> LogRecorder:
+    """The log recorder of the running world (``running_world`` puts it on ``greatwork``)."""
     for handler in logging.getLogger("greatwork").handlers:
-        if type(handler).__module__ == "tests.discord.world":
-            records: list[logging.LogRecord] = getattr(handler, "records", [])
-            return records
-    pytest.fail("running_world's log handler is not on the greatwork logger")
+        if isinstance(handler, LogRecorder):
+            return handler
+    pytest.fail("running_world's log recorder is not on the greatwork logger")
 
 
 def error_logs() -> list[str]:
-    """The ERROR (or worse) records of greatwork that ``running_world`` will check, as text."""
-    return [
-        r.getMessage()
-        for r in _world_logs()
-        if r.levelno >= logging.ERROR and r.name.startswith("greatwork")
-    ]
+    """The unclaimed greatwork ERROR logs: as :meth:`World.logged_errors`, without the world.
+
+    Kept for ``test_e2e_faults.py``; new tests use the world's method.
+    """
+    return _recorder().errors()
 
 
 def take_error_logs(pattern: str) -> list[str]:
-    """Remove the ERROR records matching ``pattern`` from the world's check, and return them.
+    """Claim greatwork ERROR logs: :meth:`World.take_errors`, without the world.
 
-    ``running_world`` fails a test that logged any ERROR; a test that provokes one on purpose
-    (a post Discord refuses for good) takes the ones it expects and leaves the rest checked.
+    Kept for ``test_e2e_faults.py``; new tests use the world's method.
     """
-    records = _world_logs()
-    taken = [
-        r
-        for r in records
-        if r.levelno >= logging.ERROR and re.search(pattern, r.getMessage()) is not None
-    ]
-    records[:] = [r for r in records if r not in taken]
-    return [r.getMessage() for r in taken]
+    return _recorder().take(pattern)
 
 
 async def launch(world: World, who: str, code: str, theory: str) -> None:
@@ -200,6 +190,35 @@ def is_refusal(answer: dict[str, Any] | None, *words: str) -> bool:
         return False
     text = text_of(answer)
     return answer["embeds"][0]["color"] == COLOUR_ERROR and all(w in text for w in words)
+
+
+# 0. The harness -------------------------------------------------------------------------------
+
+
+async def test_an_error_log_a_test_claims_passes_the_exit_check_and_the_rest_fail_it(
+    tmp_path: Path,
+) -> None:
+    log = logging.getLogger("greatwork.e2e")
+    seen: dict[str, list[str]] = {}
+
+    async def play() -> None:
+        async with running_world(tmp_path) as world:
+            log.error("provoked on purpose")
+            log.warning("provoked on purpose, but only a warning")
+            log.error("left for the exit check")
+            seen["taken"] = world.take_errors(r"on purpose")
+            seen["again"] = world.take_errors(r"on purpose")
+            seen["remaining"] = world.logged_errors()
+
+    with pytest.raises(AssertionError, match="left for the exit check") as failed:
+        await play()
+
+    assert seen == {
+        "taken": ["provoked on purpose"],
+        "again": [],
+        "remaining": ["greatwork.e2e: left for the exit check"],
+    }
+    assert "provoked on purpose" not in str(failed.value)
 
 
 # 1. Admin subcommands --------------------------------------------------------------------------
@@ -331,18 +350,16 @@ async def test_a_full_round_is_answered_echoed_and_printed_once(tmp_path: Path) 
 
 async def test_a_move_made_in_orders_is_not_echoed_beside_its_own_answer(tmp_path: Path) -> None:
     async with running_world(tmp_path, seed=SEED) as world:  # #orders is the first channel
-        ada = world.member("Ada")
         in_orders = await world.slash(
             "Ada", "submit_theory", theory="Bronze Age flight", confidence="certain"
         )
-        elsewhere = await world.emu.invoke(
-            world.guild,
-            ada,
+        await world.slash(
+            "Ada",
             "submit_theory",
-            {"theory": "The harbour was a temple", "confidence": "suspect"},
             channel="gazette",
+            theory="The harbour was a temple",
+            confidence="suspect",
         )
-        await elsewhere.done()
         # The second move's echo comes after the first one's would have.
         await world.wait_for(lambda: any("T-2" in text_of(m) for m in echoes(world)))
         await world.service.server.settle()
@@ -551,3 +568,51 @@ async def test_autocomplete_offers_scholars_own_theories_and_factions(tmp_path: 
         assert any(len(c["name"]) == 100 and c["name"].endswith("…") for c in theories_ada)
         assert [c["value"] for c in funding] == ["academia, government"]
         assert nothing == []
+
+
+# 8. A direct message to the bot ----------------------------------------------------------------
+
+
+async def test_a_command_in_a_dm_is_told_to_play_in_a_server_and_changes_nothing(
+    tmp_path: Path,
+) -> None:
+    async with running_world(tmp_path, seed=SEED, channels=CHANNELS) as world:
+        ada = world.member("Ada")
+        await released_posted(world)  # the seeded campaign's roster is in #gazette
+        registered = world.emu.commands()
+        before = world.service.server.committed_state(world.campaign_id)
+        press_before = await world.service.server.press(world.campaign_id, limit=100)
+        campaigns = world.service.server.campaign_ids()
+        posted = {name: world.posts(name) for name in CHANNELS}
+
+        theory = await world.emu.slash_dm(
+            ada, "submit_theory", theory="Whispered to the bot", confidence="certain"
+        )
+        # Admin commands too: Discord does not apply member permissions in a DM.
+        pause = await world.emu.slash_dm(ada, "gw_admin pause_game", reason="a coup by DM")
+        for record in (theory, pause):
+            await record.done()
+        await world.service.server.settle()
+
+        # The bot registers global commands that Discord offers in its DM (no contexts,
+        # dm_permission true), so a DM command must be answered, not left to fail.
+        assert registered
+        for command in registered:
+            assert "guild_id" not in command
+            assert command.get("contexts") is None
+            assert command.get("dm_permission") is not False
+        dm = str(world.emu.dm_channel(ada))
+        for record in (theory, pause):
+            assert record.in_dm
+            assert record.ephemeral
+            assert is_refusal(
+                record.original, "Play in a server", "each server is its own campaign"
+            )
+            assert record.original is not None
+            assert record.original["channel_id"] == dm
+        after = world.service.server.committed_state(world.campaign_id)
+        assert after.seq == before.seq
+        assert not after.paused
+        assert await world.service.server.press(world.campaign_id, limit=100) == press_before
+        assert world.service.server.campaign_ids() == campaigns
+        assert {name: world.posts(name) for name in CHANNELS} == posted

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import aiohttp
 import disnake
 import pytest
 from disnake.http import Route
 
 from tests.discord.emulator import DiscordEmulator, EmulatorError
-from tests.discord.emulator_fixtures import SampleWorld, running_bot, sample_bot, sample_world
-
-
-@pytest.fixture
-async def world() -> AsyncIterator[SampleWorld]:
-    async with sample_world() as started:
-        yield started
-        assert started.take_errors() == []
-        assert started.take_rejections() == []
+from tests.discord.emulator_fixtures import (
+    SampleWorld,
+    academy,
+    running_bot,
+    sample_bot,
+)
 
 
 def gateway_interactions(world: SampleWorld) -> int:
@@ -40,7 +35,7 @@ async def test_start_up_logs_in_and_syncs_the_commands_once(world: SampleWorld) 
         ("PUT", f"/applications/{app}/commands"),
     ]
     names = {c["name"] for c in world.emu.commands()}
-    assert names == {"theory", "admin", "wait", "recruit", "announce", "ping"}
+    assert names == {"theory", "admin", "wait", "recruit", "announce", "ping", "where", "local"}
     assert world.bot.get_guild(world.guild.id) is not None
     assert world.emu.api_base == Route.BASE
 
@@ -61,23 +56,21 @@ async def test_a_second_start_finds_the_commands_in_sync_and_sends_no_put(
     assert rec.callback == {"type": 4, "data": {"tts": False, "content": "pong"}}
 
 
-async def test_guild_commands_are_registered_per_guild_and_invoked_with_their_ids() -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    try:
-        guild = emu.add_guild("Academy")
-        alice = emu.add_member(guild, "Alice")
-        async with running_bot(emu, sample_bot(test_guilds=[guild.id])) as run:
-            rec = await emu.slash(guild, alice, "ping")
-            await rec.done()
-            assert run.errors == []
-        puts = [c.path for c in emu.calls if c.method == "PUT"]
-        [ping] = [c for c in emu.commands(guild) if c["name"] == "ping"]
-    finally:
-        await emu.stop()
+async def test_guild_commands_are_registered_per_guild_and_invoked_with_their_ids(
+    live: DiscordEmulator,
+) -> None:
+    guild, alice, _ = academy(live)
+    async with running_bot(live, sample_bot(test_guilds=[guild.id])) as run:
+        rec = await live.slash(guild, alice, "ping")
+        await rec.done()
+        with pytest.raises(EmulatorError, match="no command /ping is registered globally"):
+            await live.slash_dm(alice, "ping")  # a DM offers global commands only
+    puts = [c.path for c in live.calls if c.method == "PUT"]
+    [ping] = [c for c in live.commands(guild) if c["name"] == "ping"]
 
-    assert puts == [f"/applications/{emu.application_id}/guilds/{guild.id}/commands"]
-    assert emu.commands() == []
+    assert run.errors == []
+    assert puts == [f"/applications/{live.application_id}/guilds/{guild.id}/commands"]
+    assert live.commands() == []
     assert rec.payload["data"]["id"] == ping["id"]
     assert rec.payload["data"]["guild_id"] == str(guild.id)
     assert rec.callback is not None
@@ -165,6 +158,43 @@ async def test_default_member_permissions_hide_a_command_unless_disabled(
     assert rec.original is not None
     assert rec.original["content"] == "All well"
     assert rec.payload["member"]["permissions"] != rec.payload["app_permissions"]
+
+
+# Direct messages -----------------------------------------------------------------------------
+
+
+async def test_a_command_in_a_dm_reaches_disnake_from_a_user_in_a_dm_channel(
+    world: SampleWorld,
+) -> None:
+    in_dm = await world.emu.slash_dm(world.alice, "where")
+    in_guild = await world.emu.slash(world.guild, world.alice, "where")
+    await in_dm.done()
+    await in_guild.done()
+
+    assert in_dm.in_dm
+    assert not in_guild.in_dm
+    assert in_dm.original is not None
+    assert in_dm.original["content"] == "User in DMChannel, no guild"
+    assert in_guild.original is not None
+    assert in_guild.original["content"] == f"Member in TextChannel, guild {world.guild.id}"
+    assert world.emu.messages(world.emu.dm_channel(world.alice)) == [in_dm.original]
+    assert "guild_id" not in in_dm.original
+    assert world.emu.messages(world.guild.channels["orders"]) == [in_guild.original]
+
+
+async def test_a_dm_offers_what_discord_offers_there(world: SampleWorld) -> None:
+    # In a guild /admin needs Manage Server; in a DM member permissions do not apply.
+    status = await world.emu.slash_dm(world.alice, "admin status")
+    await status.done()
+
+    with pytest.raises(EmulatorError, match=r"/local in a DM with the bot: its contexts are \[0\]"):
+        await world.emu.slash_dm(world.alice, "local")
+    with pytest.raises(EmulatorError, match="option 'channel' needs a guild"):
+        await world.emu.slash_dm(world.alice, "announce", channel="orders", text="hello")
+    assert status.original is not None
+    assert status.original["content"] == "All well"
+    assert status.ephemeral
+    assert world.emu.messages(world.emu.dm_channel(world.alice)) == []  # ephemeral: not shown
 
 
 # Deferring, followups, autocomplete, channel posts -----------------------------------------------

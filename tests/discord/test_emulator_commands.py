@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
-from tests.discord.emulator_fixtures import RawSetup, errors_at, raw_setup
-
-
-@pytest.fixture
-async def setup() -> AsyncIterator[RawSetup]:
-    async with raw_setup() as started:
-        yield started
-
+from tests.discord.emulator_fixtures import RawSetup, errors_at
 
 # Command registration ----------------------------------------------------------------------
 
@@ -167,6 +159,19 @@ BAD_COMMANDS = [
         "APPLICATION_COMMAND_INVALID_DESCRIPTION",
     ),
     ("not a list", cmd(), (), "BASE_TYPE_ARRAY"),
+    ("unknown context", [cmd(contexts=[0, 3])], ("0", "contexts", "1"), "BASE_TYPE_CHOICES"),
+    (
+        "unknown install type",
+        [cmd(integration_types=[2])],
+        ("0", "integration_types", "0"),
+        "BASE_TYPE_CHOICES",
+    ),
+    (
+        "dm_permission not a bool",
+        [cmd(dm_permission="no")],
+        ("0", "dm_permission"),
+        "BASE_TYPE_BOOLEAN",
+    ),
 ]
 
 

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import disnake
 import pytest
 
 from tests.discord.emulator import DiscordEmulator, EmulatorError
 from tests.discord.emulator_fixtures import (
     SampleWorld,
+    academy,
     running_bot,
     sample_bot,
-    sample_world,
     start_bot,
 )
-
-
-@pytest.fixture
-async def world() -> AsyncIterator[SampleWorld]:
-    async with sample_world() as started:
-        yield started
-        assert started.take_errors() == []
-        assert started.take_rejections() == []
 
 
 def received(world: SampleWorld, op: int) -> int:
@@ -108,18 +98,15 @@ async def test_op_9_resumable_is_resumed(world: SampleWorld) -> None:
     assert received(world, 2) == 1
 
 
-async def test_gateway_controls_refuse_when_no_bot_is_connected() -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    try:
-        guild = emu.add_guild("Empty")
-        alice = emu.add_member(guild, "Alice")
-        with pytest.raises(EmulatorError, match="no bot has identified"):
-            await emu.slash(guild, alice, "ping")
-        with pytest.raises(EmulatorError, match="no bot is connected"):
-            await emu.send_reconnect()
-    finally:
-        await emu.stop()
+async def test_gateway_controls_refuse_when_no_bot_is_connected(live: DiscordEmulator) -> None:
+    guild, alice, _ = academy(live)
+
+    with pytest.raises(EmulatorError, match="no bot has identified"):
+        await live.slash(guild, alice, "ping")
+    with pytest.raises(EmulatorError, match="no bot has identified"):
+        await live.slash_dm(alice, "ping")
+    with pytest.raises(EmulatorError, match="no bot is connected"):
+        await live.send_reconnect()
 
 
 async def test_a_guild_added_later_reaches_the_bot_before_its_interactions(
@@ -136,44 +123,29 @@ async def test_a_guild_added_later_reaches_the_bot_before_its_interactions(
     assert rec.payload["guild_id"] == str(second.id)
 
 
-async def test_plain_text_frames_without_zlib() -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    try:
-        guild = emu.add_guild("Academy")
-        alice = emu.add_member(guild, "Alice")
-        bot = sample_bot(gateway_params=disnake.GatewayParams(zlib=False))
-        async with running_bot(emu, bot) as run:
-            rec = await emu.slash(guild, alice, "ping")
-            await rec.done()
-            assert run.errors == []
-    finally:
-        await emu.stop()
+async def test_plain_text_frames_without_zlib(live: DiscordEmulator) -> None:
+    guild, alice, _ = academy(live)
+    bot = sample_bot(gateway_params=disnake.GatewayParams(zlib=False))
+    async with running_bot(live, bot) as run:
+        rec = await live.slash(guild, alice, "ping")
+        await rec.done()
 
-    assert "compress" not in emu.gateway_urls[0]
+    assert run.errors == []
+    assert "compress" not in live.gateway_urls[0]
 
 
-async def test_privileged_intents_are_refused_when_not_enabled() -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    emu.allow_privileged_intents = False
-    try:
-        with pytest.raises(disnake.PrivilegedIntentsRequired):
-            await start_bot(emu, sample_bot(intents=disnake.Intents.all()))
-    finally:
-        await emu.stop()
+async def test_privileged_intents_are_refused_when_not_enabled(live: DiscordEmulator) -> None:
+    live.allow_privileged_intents = False
+
+    with pytest.raises(disnake.PrivilegedIntentsRequired):
+        await start_bot(live, sample_bot(intents=disnake.Intents.all()))
 
 
-async def test_a_wrong_token_fails_login() -> None:
-    emu = DiscordEmulator()
-    await emu.start()
-    try:
-        with pytest.raises(disnake.LoginFailure):
-            await start_bot(emu, sample_bot(), token="stolen")  # noqa: S106 (a wrong fake token)
-    finally:
-        await emu.stop()
+async def test_a_wrong_token_fails_login(live: DiscordEmulator) -> None:
+    with pytest.raises(disnake.LoginFailure):
+        await start_bot(live, sample_bot(), token="stolen")  # noqa: S106 (a wrong fake token)
 
-    assert [(r.path, r.status) for r in emu.rejections] == [("/users/@me", 401)]
+    assert [(r.path, r.status) for r in live.rejections] == [("/users/@me", 401)]
 
 
 async def test_with_the_members_intent_a_new_member_reaches_the_bot(
@@ -204,3 +176,19 @@ async def test_a_malformed_dispatch_is_recorded_as_a_gateway_error(world: Sample
 
     [error] = world.take_errors()
     assert error.startswith("gateway GUILD_ROLE_CREATE: KeyError('colors')")
+
+
+async def test_without_the_members_intent_only_the_bots_own_member_update_goes_out(
+    world: SampleWorld,
+) -> None:
+    state = world.emu.world
+    guild_id = str(world.guild.id)
+    alice = state.guilds[world.guild.id].members[world.alice.id]
+    mine = {"guild_id": guild_id, **state.member_json(state.bot_member(world.guild.id))}
+    theirs = {"guild_id": guild_id, **state.member_json(alice)}
+
+    assert not world.emu.gateway.dispatch("GUILD_MEMBER_UPDATE", theirs)
+    assert world.emu.gateway.dispatch("GUILD_MEMBER_UPDATE", mine)
+    await world.emu.wait_for(lambda: sent(world, "GUILD_MEMBER_UPDATE") == 1)
+    await ping_answered(world)  # the bot parsed it and goes on
+    assert world.run.errors == []

@@ -10,11 +10,13 @@ import pytest
 from tests.discord.emulator import (
     DiscordEmulator,
     DiscordHTTPError,
+    EmulatorError,
     InteractionRecord,
     Rejection,
 )
 from tests.discord.emulator_core import Upload
 from tests.discord.emulator_gateway import Session
+from tests.discord.emulator_state import ADMINISTRATOR
 
 COMMANDS = [
     {"name": "ping", "description": "Answer", "type": 1},
@@ -27,6 +29,20 @@ COMMANDS = [
             {"name": "rank", "description": "Rank", "type": 4, "autocomplete": True},
         ],
     },
+    {
+        "name": "greet",
+        "description": "Greet someone",
+        "type": 1,
+        "default_member_permissions": "8",
+        "options": [
+            {"name": "who", "description": "Who", "type": 6},
+            {"name": "where", "description": "Where", "type": 7},
+        ],
+    },
+    {"name": "wipe", "description": "Admins only", "type": 1, "default_member_permissions": "0"},
+    {"name": "servers", "description": "Guilds only", "type": 1, "contexts": [0]},
+    {"name": "no_dms", "description": "Not in DMs", "type": 1, "dm_permission": False},
+    {"name": "user_app", "description": "User installs", "type": 1, "integration_types": [1]},
 ]
 
 
@@ -201,3 +217,78 @@ async def test_a_response_can_carry_a_file(emu: DiscordEmulator) -> None:
     [attachment] = rec.original["attachments"]
     assert (attachment["filename"], attachment["size"]) == ("digest.txt", 12)
     assert attachment["description"] == "the digest"
+
+
+async def test_default_member_permissions_zero_is_for_administrators_only(
+    emu: DiscordEmulator,
+) -> None:
+    guild = emu.add_guild("Academy")
+    alice = emu.add_member(guild, "Alice")
+    boss = emu.add_member(guild, "Boss", admin=True)
+    owner = guild.members[guild.owner_id]
+
+    with pytest.raises(EmulatorError, match="does not offer /wipe to 'Alice'"):
+        await emu.slash(guild, alice, "wipe")
+    by_admin = await emu.slash(guild, boss, "wipe")
+    by_owner = await emu.slash(guild, owner, "wipe")
+
+    assert [r.payload["member"]["user"]["id"] for r in (by_admin, by_owner)] == [
+        str(boss.id),
+        str(owner.id),
+    ]
+
+
+# Direct messages -----------------------------------------------------------------------------
+
+
+async def test_a_dm_interaction_has_the_user_the_dm_channel_and_no_guild(
+    emu: DiscordEmulator,
+) -> None:
+    guild = emu.add_guild("Academy")
+    alice, bob = emu.add_member(guild, "Alice"), emu.add_member(guild, "Bob")
+    # /greet needs Administrator in a guild; Discord ignores member permissions in a DM.
+    rec = await emu.slash_dm(alice, "greet", who=bob)
+    content = f"Hello <@{bob.id}> and <@{alice.id}>, @everyone"
+    answer(emu, rec, {"type": 4, "data": {"content": content}})
+    payload = rec.payload
+    dm = emu.dm_channel(alice)
+
+    assert rec.in_dm
+    assert {"guild_id", "member", "guild_locale"}.isdisjoint(payload)
+    assert payload["user"]["id"] == str(alice.id)
+    assert payload["channel_id"] == payload["channel"]["id"] == str(dm)
+    assert payload["channel"]["type"] == 1
+    assert [u["id"] for u in payload["channel"]["recipients"]] == [str(alice.id)]
+    assert payload["context"] == 1
+    assert payload["authorizing_integration_owners"] == {"0": "0"}
+    assert int(payload["app_permissions"]) & ADMINISTRATOR == 0
+    assert "guild_id" not in payload["data"]
+    assert list(payload["data"]["resolved"]) == ["users"]  # no guild, so no member
+    assert emu.dm_channel(alice) == dm  # one DM channel per user
+    assert rec.original is not None
+    assert emu.messages(dm) == [rec.original]
+    assert "guild_id" not in rec.original
+    assert rec.original["mention_everyone"] is False
+    assert [u["id"] for u in rec.original["mentions"]] == [str(alice.id)]  # Bob is not in it
+    assert rec.original["mention_roles"] == []
+
+
+@pytest.mark.parametrize(
+    ("command", "options", "reason"),
+    [
+        ("servers", {}, r"/servers in a DM with the bot: its contexts are \[0\]"),
+        ("no_dms", {}, "/no_dms in DMs: dm_permission is false"),
+        ("user_app", {}, r"user installs only \(\[1\]\)"),
+        ("greet", {"where": "orders"}, "option 'where' needs a guild"),
+        ("nothing", {}, "no command /nothing is registered globally"),
+    ],
+)
+async def test_what_discord_does_not_offer_in_a_dm_is_refused(
+    emu: DiscordEmulator, command: str, options: dict[str, Any], reason: str
+) -> None:
+    guild = emu.add_guild("Academy")
+    alice = emu.add_member(guild, "Alice")
+
+    with pytest.raises(EmulatorError, match=reason):
+        await emu.slash_dm(alice, command, **options)
+    assert emu.book.by_id == {}

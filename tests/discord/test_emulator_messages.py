@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
 import pytest
 
-from tests.discord.emulator_fixtures import RawSetup, errors_at, raw_setup
-
-
-@pytest.fixture
-async def setup() -> AsyncIterator[RawSetup]:
-    async with raw_setup() as started:
-        yield started
-
+from tests.discord.emulator_fixtures import RawSetup, errors_at
 
 # Message limits ------------------------------------------------------------------------------
 
@@ -214,8 +206,9 @@ async def test_an_unknown_webhook_token_is_404(setup: RawSetup) -> None:
 # Mentions ------------------------------------------------------------------------------------
 
 
-async def post(setup: RawSetup, body: dict[str, Any]) -> dict[str, Any]:
-    status, message = await setup.api.call("POST", f"/channels/{setup.orders}/messages", body)
+async def post(setup: RawSetup, body: dict[str, Any], channel: int | None = None) -> dict[str, Any]:
+    path = f"/channels/{channel or setup.orders}/messages"
+    status, message = await setup.api.call("POST", path, body)
     assert status == 200, message
     assert isinstance(message, dict)
     return message
@@ -367,6 +360,36 @@ async def test_a_thread_needs_a_name_of_one_to_a_hundred_characters(setup: RawSe
 
     assert (status, answer["code"]) == (400, 50035)
     assert errors_at(answer, ("name",)) == ["BASE_TYPE_BAD_LENGTH"]
+
+
+async def test_a_thread_without_a_type_is_private_and_refused(setup: RawSetup) -> None:
+    path = f"/channels/{setup.orders}/threads"
+
+    untyped = await setup.api.call("POST", path, {"name": "Table talk"})
+    public = await setup.api.call("POST", path, {"name": "Table talk", "type": 11})
+
+    assert untyped[0] == 400
+    assert "not type 12" in untyped[1]["message"]  # API v10 makes it a private thread
+    assert public[0] == 201
+    assert [r.status for r in setup.emu.rejections] == [400]
+
+
+async def test_a_dm_message_pings_only_the_two_people_in_it(setup: RawSetup) -> None:
+    dm = setup.emu.dm_channel(setup.alice)
+    content = f"@everyone <@{setup.alice.id}> <@{setup.bob.id}> <@{setup.emu.bot_user_id}>"
+
+    message = await post(setup, {"content": content}, channel=dm)
+    fetched = await setup.api.call("GET", f"/channels/{dm}")
+
+    assert "guild_id" not in message
+    assert message["mention_everyone"] is False
+    assert {u["id"] for u in message["mentions"]} == {
+        str(setup.alice.id),
+        str(setup.emu.bot_user_id),
+    }
+    assert setup.emu.messages(dm) == [message]
+    assert fetched[0] == 200
+    assert (fetched[1]["type"], fetched[1]["recipients"][0]["id"]) == (1, str(setup.alice.id))
 
 
 async def test_history_is_newest_first_and_honours_limit_and_before(setup: RawSetup) -> None:

@@ -14,7 +14,7 @@ from greatwork.bot.directory import ChannelDirectory
 from greatwork.bot.guilds import guild_of
 from greatwork.bot.outbox.journal import recover, render
 from greatwork.bot.outbox.lane import Lane, Stopper, StoppingError
-from greatwork.bot.outbox.notices import GuildLookup, Notices
+from greatwork.bot.outbox.notices import GuildLookup, Notices, holds
 from greatwork.bot.outbox.sending import Poster, Send
 from greatwork.bot.outbox.units import Unit, carried, digest_unit
 from greatwork.bot.sender import SendError
@@ -40,7 +40,8 @@ class Outbox:
         max_wait: seconds of retrying one message before it counts as a stall.
         first_wait: the first backoff, in seconds; it doubles (with full jitter).
         max_backoff: the longest single backoff, in seconds.
-        recheck: seconds between looks for a missing channel (``set`` wakes it sooner).
+        recheck: seconds between looks for a missing channel, and between tries of a post
+            held for the channel's permissions (:meth:`wake` ends either wait sooner).
         cooldown: seconds a stalled post waits before its retries start again.
         stop_timeout: seconds :meth:`stop` waits for a post in flight before cancelling it.
 
@@ -158,7 +159,11 @@ class Outbox:
         await asyncio.gather(*late, return_exceptions=True)
 
     def wake(self, guild_id: int | None = None) -> None:
-        """Look again for missing channels now (of one guild, or all)."""
+        """Look again now (for one guild, or all): for a missing channel, or at a held post.
+
+        The bot calls it when a guild's channels, roles or its own member change, so a
+        permission an admin grants lets the held post through at once.
+        """
         for lane in self._lanes.values():
             if guild_id is None or lane.guild_id == guild_id:
                 lane.woken.set()
@@ -219,10 +224,18 @@ class Outbox:
                     return
 
     async def _deliver(self, lane: Lane, unit: Unit) -> None:
-        """Post one unit: wait for its channel, send, retry, and record the outcome."""
+        """Post one unit: wait for its channel, send, retry or hold, and record the outcome.
+
+        A refusal an admin can fix (:func:`~greatwork.bot.outbox.notices.holds`: the channel's
+        permissions) holds the post: its row stays ``sending``, the admins are told once, and
+        the same post (the same nonce) is tried again every ``recheck`` seconds, or at once when
+        the guild's channels or roles change (:meth:`wake`). Later posts wait behind it.
+        """
         posts = await render(self._store, lane.campaign_id, unit, self._year)
+        held: SendError | None = None
         while True:
             channel_id = await self._channel(lane, unit)
+            lane.woken.clear()  # a wake during the send ends the wait after it at once
             try:
                 await self._poster.post(
                     lane.campaign_id, unit.key, channel_id, posts, unit.released_at
@@ -232,7 +245,24 @@ class Outbox:
                     await self._notices.stalled(lane, unit, channel_id, error, self._cooldown)
                     await self._stopper.pause(self._cooldown)
                     continue
+                if holds(error):
+                    held = error
+                    files = any(post.files for post in posts)
+                    await self._notices.held(
+                        lane, unit, channel_id, error, files=files, recheck=self._recheck
+                    )
+                    await self._stopper.pause(self._recheck, lane.woken)
+                    continue
                 await self._notices.refused(lane, unit, channel_id, error)
+                return
+            if held is not None:
+                log.info(
+                    "%s: the Gazette resumed: %s went through after Discord had refused it "
+                    "(%s); later posts follow in order",
+                    lane.campaign_id,
+                    unit.key,
+                    held.message,
+                )
             return
 
     async def _channel(self, lane: Lane, unit: Unit) -> int:

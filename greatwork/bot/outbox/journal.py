@@ -20,12 +20,15 @@ from greatwork.bot.outbox.units import Unit, covered, plan
 from greatwork.rules.ids import CampaignId
 from greatwork.store import OutboxState, PressRow, Store
 
-__all__ = ["OVERLAP", "Recovered", "recover", "render"]
+__all__ = ["OVERLAP", "PREVIOUS_WINDOW", "Recovered", "recover", "render"]
 
 log = logging.getLogger(__name__)
 
 OVERLAP: Final = 86_400
 """Seconds read again before the newest outbox row at start."""
+
+PREVIOUS_WINDOW: Final = 40 * 86_400
+"""Seconds searched back for the digest before the one being posted."""
 
 YearOf = Callable[[CampaignId], int | None]
 """The campaign's in-game year now, or None when it is not known."""
@@ -78,13 +81,36 @@ async def render(store: Store, campaign_id: CampaignId, unit: Unit, year_of: Yea
     if not unit.is_digest:
         return release_posts(unit.items)
     at = unit.released_at
-    rows = [
-        r for r in await store.press_between(campaign_id, at - 1, at) if r.digest == unit.number
-    ]
+    since = await _previous_digest(store, campaign_id, unit.number, at)
+    ours = [r for r in await store.press_between(campaign_id, since, at) if r.digest == unit.number]
+    rows = [r for r in ours if r.release_at == at]
     held = covered(r.key for r in await store.outbox_rows(campaign_id)) if rows else {}
     items = [press_item(r) for r in rows if r.id not in held]
     year = unit.year or _year(rows) or year_of(campaign_id)
-    return digest_posts(unit.number, year, items, at=at)
+    return digest_posts(unit.number, year, items, at=at, earlier=len(ours) - len(items))
+
+
+async def _previous_digest(store: Store, campaign_id: CampaignId, number: int, at: int) -> int:
+    """When digest ``number - 1`` ran (0 if never): its stories end there, ours begin after.
+
+    One indexed read of the digests of the last :data:`PREVIOUS_WINDOW` seconds; only a game
+    paused for longer reads them all.
+    """
+    window = max(0, at - PREVIOUS_WINDOW)
+    before = await _digests_before(store, campaign_id, number, at, since=window)
+    if not before and window > 0:
+        before = await _digests_before(store, campaign_id, number, at, since=0)
+    return max(before, default=0)
+
+
+async def _digests_before(
+    store: Store, campaign_id: CampaignId, number: int, at: int, *, since: int
+) -> list[int]:
+    return [
+        event.at
+        for event in await store.digests(campaign_id, since=since)
+        if event.at <= at and int(json.loads(event.data)["number"]) < number
+    ]
 
 
 def _year(rows: Sequence[PressRow]) -> int | None:

@@ -1,15 +1,21 @@
-"""Admin notices: a Gazette channel missing, a post refused for good, posting held up.
+"""Admin notices: a Gazette channel missing, a post refused or waiting for permissions, a stall.
 
 Each notice goes to the guild's admin channel through the outbox table under a key of its
 own (``notice:missing:gazette:press:17``, ``notice:failed:press:3-22``,
-``notice:stalled:digest:5``), so it is posted once, even across restarts. With no admin
-channel it is logged, once.
+``notice:held:CHANNEL:50013:digest:5``, ``notice:stalled:digest:5``), so it is posted once,
+even across restarts. With no admin channel it is logged, once.
+
+Which refusals wait and which fail is :func:`holds`: a 403 Missing Access (50001) or Missing
+Permissions (50013) is a channel's permissions, which an admin can fix, so the post waits for
+the fix; any other refusal (a 400 bad payload, another 403, a 404) fails the post for good.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from http import HTTPStatus
+from typing import Final
 
 import disnake
 
@@ -20,12 +26,72 @@ from greatwork.bot.outbox.units import Unit
 from greatwork.bot.render import notice
 from greatwork.bot.sender import SendError
 
-__all__ = ["GuildLookup", "Notices"]
+__all__ = ["HOLD_CODES", "GuildLookup", "Notices", "holds", "lacking", "needed"]
 
 log = logging.getLogger(__name__)
 
 GuildLookup = Callable[[int], disnake.Guild | None]
 """The guild of a guild id, or None when the bot cannot see it (yet)."""
+
+HOLD_CODES: Final = frozenset({50001, 50013})
+"""Discord's codes for a 403 an admin fixes in the channel's permissions: 50001 Missing
+Access, 50013 Missing Permissions."""
+
+
+def holds(error: SendError) -> bool:
+    """Tell whether a refused post waits for an admin's fix instead of failing for good.
+
+    Only a 403 with Discord's code 50001 (Missing Access) or 50013 (Missing Permissions) waits:
+    it repeats for every post in that channel until an admin grants the permission, and then
+    the same post goes through.
+    """
+    return not error.retryable and error.status == HTTPStatus.FORBIDDEN and error.code in HOLD_CODES
+
+
+def needed(*, files: bool) -> list[str]:
+    """The permissions the bot needs in a Gazette channel, as Discord names them."""
+    names = ["View Channel", "Send Messages", "Embed Links"]
+    return [*names, "Attach Files"] if files else names
+
+
+def lacking(guild: disnake.Guild, channel_id: int, *, files: bool) -> list[str]:
+    """The permissions the bot lacks in a channel, as its cached guild shows them.
+
+    Discord implies the rest from View Channel and Send Messages (without them the others
+    count as denied too), so the first of those missing is named alone. Empty when the cache
+    shows nothing missing or does not know the channel or the bot's member.
+    """
+    channel = guild.get_channel_or_thread(channel_id)
+    me = _me(guild)
+    if channel is None or me is None:
+        return []
+    allowed = channel.permissions_for(me)
+    if not allowed.view_channel:
+        return ["View Channel"]
+    if isinstance(channel, disnake.Thread):
+        if not allowed.send_messages_in_threads:
+            return ["Send Messages in Threads"]
+    elif not allowed.send_messages:
+        return ["Send Messages"]
+    missing = [] if allowed.embed_links else ["Embed Links"]
+    if files and not allowed.attach_files:
+        missing.append("Attach Files")
+    return missing
+
+
+def _me(guild: disnake.Guild) -> disnake.Member | None:
+    """The bot's own member of ``guild``, or None when it is not known (not logged in yet)."""
+    try:
+        me: disnake.Member | None = guild.me
+    except AttributeError:  # (disnake has no user before login: ``state.user`` is a sentinel)
+        return None
+    return me
+
+
+def _words(names: Sequence[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    *first, last = names
+    return f"{', '.join(first)} and {last}" if first else last
 
 
 class Notices:
@@ -55,24 +121,63 @@ class Notices:
             unit.released_at,
         )
 
-    async def refused(self, lane: Lane, unit: Unit, channel_id: int, error: SendError) -> None:
-        """Discord refused the post for good (it is marked failed first)."""
-        text = describe(error)
-        await self._poster.fail(lane.campaign_id, unit.key, error)
-        log.error("%s: Discord refused %s for good: %s", lane.campaign_id, unit.key, text)
-        # A refusal for missing permissions repeats for every post until an admin fixes the
-        # channel: tell them once per channel, error and day, not once per post.
-        if error.status == 403:
-            day = unit.released_at // 86_400
-            key = f"notice:refused:{channel_id}:{error.status}:{error.code}:{day}"
-        else:
-            key = f"notice:failed:{unit.key}"
+    async def held(
+        self,
+        lane: Lane,
+        unit: Unit,
+        channel_id: int,
+        error: SendError,
+        *,
+        files: bool,
+        recheck: float,
+    ) -> None:
+        """Discord refused the post for the channel's permissions; it waits for an admin's fix.
+
+        The post stays ``sending`` (its error is in the row). The admins are told once per held
+        post, channel and error code (a partial fix that leaves another permission missing is
+        told again), and the hold is logged once at WARNING.
+        """
+        key = f"notice:held:{channel_id}:{error.code}:{unit.key}"
+        guild = self._guilds(lane.guild_id)
+        missing = [] if guild is None else lacking(guild, channel_id, files=files)
+        wanted = needed(files=files)
+        why = f"the bot lacks {_words(missing) if missing else 'a permission'} there"
+        logged = f"log:{key}"  # (``tell`` logs under ``key`` when there is no admin channel)
+        if logged not in lane.logged:
+            lane.logged.add(logged)
+            log.warning(
+                "%s: the Gazette waits: Discord refused %s in channel %s (%s): %s; it is tried "
+                "again every %g s and when the guild's channels or roles change",
+                lane.campaign_id,
+                unit.key,
+                channel_id,
+                describe(error),
+                why,
+                recheck,
+            )
         await self.tell(
             lane,
             key,
+            "The Gazette is waiting for permissions",
+            f"Discord refused {unit.describe()} in <#{channel_id}>: {why} "
+            f"({error.message}). Give the bot's role {_words(wanted)} in <#{channel_id}> "
+            "(channel settings, then Permissions). Posting resumes by itself, in order, once that "
+            "is fixed; later posts wait behind this one and nothing is lost.",
+            unit.released_at,
+        )
+
+    async def refused(self, lane: Lane, unit: Unit, channel_id: int, error: SendError) -> None:
+        """Discord refused the post for good: mark it failed, log it, tell the admins once."""
+        text = describe(error)
+        await self._poster.fail(lane.campaign_id, unit.key, error)
+        log.error("%s: Discord refused %s for good: %s", lane.campaign_id, unit.key, text)
+        await self.tell(
+            lane,
+            f"notice:failed:{unit.key}",
             "A Gazette post was refused",
             f"Discord refused {unit.describe()} in <#{channel_id}> and it will not be retried: "
-            f"{text}. Check that the bot can send messages and embed links there.",
+            f"{text}. {_advice(error)} The item stays in the Gazette's record "
+            "(`/gazette`); later posts go on.",
             unit.released_at,
         )
 
@@ -115,3 +220,12 @@ class Notices:
         if key not in lane.logged:
             lane.logged.add(key)
             log.warning("guild %s: %s", lane.guild_id, text)
+
+
+def _advice(error: SendError) -> str:
+    """What an admin can do about a refusal that is not retried."""
+    if error.status == HTTPStatus.NOT_FOUND:
+        return "Discord no longer knows that channel: choose another with `/gw_admin setup`."
+    if error.status == HTTPStatus.FORBIDDEN:
+        return "Check the bot's permissions in that channel."
+    return "This is a fault in greatwork or its limits: report it with the log line."

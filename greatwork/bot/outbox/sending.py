@@ -155,8 +155,15 @@ class Poster:
         return max(wait, after or 0.0)
 
     async def _note(self, row: OutboxRow, error: BaseException) -> None:
+        """Record a failed send in the row; log it at WARNING when it is retried here.
+
+        A refusal that is not retried is the caller's to report (held once at WARNING, or
+        failed at ERROR), so it is logged here at DEBUG only: a post held for hours is tried
+        again and again, and the log says so once.
+        """
         text = describe(error)
-        log.warning("%s: sending %s failed: %s", row.campaign_id, row.key, text)
+        level = logging.WARNING if _retryable(error) else logging.DEBUG
+        log.log(level, "%s: sending %s failed: %s", row.campaign_id, row.key, text)
         try:
             await self._store.outbox_error(row.campaign_id, row.key, text, self._now())
         except Exception:
