@@ -387,6 +387,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except GreatworkError as error:
             sys.stderr.write(f"greatwork {args.command}: {error}\n")
             return EXIT_USAGE
+        if args.command in {"serve", "play"}:  # the commands that take players' texts
+            from greatwork.llm.moderation import configure  # noqa: PLC0415 (fast --help)
+
+            configure(settings.moderation_checker)
         handlers: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
             "serve": _serve,
             "play": _play,

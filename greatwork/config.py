@@ -30,6 +30,9 @@ DEFAULT_CONFIG_FILE = "greatwork.toml"
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 JOURNAL_SYNCS = ("full", "normal")
+LLM_MODES = ("auto", "off", "openai", "mock")
+TRUE_WORDS = ("true", "yes", "on", "1")
+FALSE_WORDS = ("false", "no", "off", "0")
 MAX_DIGEST_TIMES = 6
 
 
@@ -101,6 +104,24 @@ def _seconds(low: float, high: float) -> _Kind:
             raise _Bad("not a number") from None
 
     return _Kind(f"a number of seconds from {low:g} to {high:g}", from_value, from_text)
+
+
+def _flag() -> _Kind:
+    def from_value(value: object) -> object:
+        if not isinstance(value, bool):
+            raise _Bad(f"expected true or false, got {_what(value)}")
+        return value
+
+    def from_text(text: str) -> object:
+        word = text.strip().lower()
+        if word in TRUE_WORDS:
+            return True
+        if word in FALSE_WORDS:
+            return False
+        raise _Bad(f"{text.strip()!r} is neither true nor false")
+
+    allowed = f"true or false (in a variable: {'/'.join(TRUE_WORDS)} or {'/'.join(FALSE_WORDS)})"
+    return _Kind(allowed, from_value, from_text)
 
 
 def _textual(allowed: str, parse: Callable[[str], object], *, secret: bool = False) -> _Kind:
@@ -257,6 +278,21 @@ def _sync(text: str) -> str:
     return text.strip().lower()
 
 
+def _llm_mode(text: str) -> str:
+    if text.strip().lower() not in LLM_MODES:
+        raise _Bad("unknown mode")
+    return text.strip().lower()
+
+
+_PLUG = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*:[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _plug(text: str) -> str:
+    if not _PLUG.fullmatch(text.strip()):
+        raise _Bad("not of the form package.module:callable")
+    return text.strip()
+
+
 def _host(text: str) -> str:
     if not text.strip() or any(c.isspace() for c in text.strip()) or len(text) > 253:
         raise _Bad("not a host name or address")
@@ -290,6 +326,15 @@ _KINDS: dict[str, _Kind] = {
     "llm_url": _optional(_textual("an http(s) address", _url)),
     "llm_model": _optional(_textual("a model name of 1 to 200 characters", _name(200))),
     "llm_api_key": _optional(_textual("an API key", _token, secret=True)),
+    "llm_mode": _textual(f"one of {', '.join(LLM_MODES)}", _llm_mode),
+    "llm_timeout": _seconds(1, 600),
+    "llm_attempts": _whole(1, 10),
+    "llm_retry_budget": _seconds(1, 3600),
+    "llm_max_tokens": _whole(16, 32_768),
+    "llm_auto_resume": _flag(),
+    "moderation_checker": _optional(
+        _textual("a checker named like package.module:callable", _plug)
+    ),
     "metrics_host": _HOST,
     "metrics_port": _PORT,
     "web_host": _HOST,
@@ -354,6 +399,13 @@ class Settings:
     llm_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    llm_mode: str = "auto"
+    llm_timeout: float = 30.0
+    llm_attempts: int = 3
+    llm_retry_budget: float = 60.0
+    llm_max_tokens: int = 500
+    llm_auto_resume: bool = True
+    moderation_checker: str | None = None
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     web_host: str = "127.0.0.1"
@@ -366,6 +418,39 @@ class Settings:
             checked = _read(each.name, value, f"Settings({each.name}=...)", text=False)
             if checked != value or type(checked) is not type(value):
                 object.__setattr__(self, each.name, checked)
+        self._check_llm()
+
+    def _check_llm(self) -> None:
+        """Refuse LLM settings that contradict each other (each one alone is valid)."""
+        if self.llm_mode == "openai":
+            unset = [name for name in ("llm_url", "llm_model") if getattr(self, name) is None]
+            if unset:
+                names = " and ".join(unset)
+                variables = " and ".join(f"{ENV_PREFIX}{name.upper()}" for name in unset)
+                raise ConfigError(
+                    f"llm_mode is 'openai' but {names} {'is' if len(unset) == 1 else 'are'} "
+                    f"not set: set {variables} (or the file keys), or choose llm_mode "
+                    "'auto', 'mock' or 'off'",
+                    key="llm_mode",
+                )
+        if self.llm_retry_budget < self.llm_timeout:
+            raise ConfigError(
+                f"llm_retry_budget ({self.llm_retry_budget:g} s) is shorter than llm_timeout "
+                f"({self.llm_timeout:g} s): one request could not even use its timeout; "
+                "raise the budget or lower the timeout",
+                key="llm_retry_budget",
+            )
+
+    @property
+    def llm_backend(self) -> str:
+        """The language model in use: ``off``, ``openai`` or ``mock``.
+
+        ``llm_mode = "auto"`` (the default) means ``openai`` when both ``llm_url`` and
+        ``llm_model`` are set, else ``off``.
+        """
+        if self.llm_mode != "auto":
+            return self.llm_mode
+        return "openai" if self.llm_url and self.llm_model else "off"
 
     @property
     def zone(self) -> ZoneInfo:
@@ -487,7 +572,9 @@ def load_settings(
     Raises:
         ConfigError: a file named explicitly is missing or unreadable, a key or variable is
             unknown, or a value is malformed or out of range; the message names the source,
-            the value (never a secret's) and what is allowed.
+            the value (never a secret's) and what is allowed. Also when LLM settings
+            contradict each other (``llm_mode = "openai"`` without ``llm_url`` and
+            ``llm_model``, or ``llm_retry_budget`` below ``llm_timeout``).
     """
     environ = os.environ if env is None else env
     values: dict[str, Any] = {}
@@ -497,5 +584,17 @@ def load_settings(
     values.update(_read_env(environ))
     values.update(_read_overrides(overrides or {}))
     settings = dataclasses.replace(Settings(), **values)
+    if settings.llm_mode == "auto" and (settings.llm_url is None) != (settings.llm_model is None):
+        given, missing = (
+            ("llm_url", "llm_model") if settings.llm_model is None else ("llm_model", "llm_url")
+        )
+        logger.warning(
+            "%s is set but %s is not, so the language model stays off; set %s%s too, "
+            "or llm_mode = 'off' to silence this",
+            given,
+            missing,
+            ENV_PREFIX,
+            missing.upper(),
+        )
     logger.debug("settings from %s: %s", path or "defaults and environment", settings.describe())
     return settings

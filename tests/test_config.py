@@ -311,6 +311,148 @@ def test_constructor_validates_and_normalises() -> None:
         dataclasses.replace(Settings(), web_port=99999)
 
 
+# --- the language model ----------------------------------------------------------------------
+
+
+def test_llm_defaults_leave_the_model_off() -> None:
+    settings = Settings()
+    assert settings.llm_mode == "auto"
+    assert settings.llm_backend == "off"
+    assert (settings.llm_timeout, settings.llm_attempts) == (30.0, 3)
+    assert (settings.llm_retry_budget, settings.llm_max_tokens) == (60.0, 500)
+    assert settings.llm_auto_resume is True
+    assert settings.moderation_checker is None
+
+
+def test_a_moderation_checker_is_named_as_module_and_callable() -> None:
+    env = {"GREATWORK_MODERATION_CHECKER": " my_group.checks:make "}
+    assert load_settings(env=env).moderation_checker == "my_group.checks:make"
+    for bad in ("my_group.checks", "my group:make", "checks:", ":make", "a.b:c.d", "1a:b"):
+        with pytest.raises(ConfigError, match=r"package\.module:callable") as caught:
+            load_settings(env={"GREATWORK_MODERATION_CHECKER": bad})
+        assert "GREATWORK_MODERATION_CHECKER" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("values", "backend"),
+    [
+        ({"llm_url": "http://127.0.0.1:11434/v1", "llm_model": "m"}, "openai"),
+        ({"llm_url": "http://127.0.0.1:11434/v1"}, "off"),
+        ({"llm_model": "m"}, "off"),
+        ({"llm_mode": "off", "llm_url": "http://127.0.0.1:11434/v1", "llm_model": "m"}, "off"),
+        ({"llm_mode": "mock"}, "mock"),
+        ({"llm_mode": "mock", "llm_url": "http://127.0.0.1:11434/v1", "llm_model": "m"}, "mock"),
+        ({"llm_mode": "openai", "llm_url": "http://127.0.0.1:1/v1", "llm_model": "m"}, "openai"),
+    ],
+)
+def test_llm_backend_resolves_auto(values: dict[str, str], backend: str) -> None:
+    assert Settings(**values).llm_backend == backend  # type: ignore[arg-type]
+
+
+def test_llm_settings_from_file_and_environment(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "g.toml",
+        """
+llm_mode = "OpenAI"
+llm_url = "http://127.0.0.1:1234/v1"
+llm_model = "qwen2.5-7b-instruct"
+llm_timeout = 20
+llm_attempts = 5
+llm_retry_budget = 45.5
+llm_max_tokens = 300
+llm_auto_resume = false
+""",
+    )
+    settings = load_settings(config_file=path, env={})
+    assert settings.llm_mode == "openai"
+    assert settings.llm_backend == "openai"
+    assert settings.llm_timeout == 20.0
+    assert isinstance(settings.llm_timeout, float)
+    assert (settings.llm_attempts, settings.llm_retry_budget) == (5, 45.5)
+    assert settings.llm_max_tokens == 300
+    assert settings.llm_auto_resume is False
+    env = {"GREATWORK_LLM_AUTO_RESUME": " Yes ", "GREATWORK_LLM_MODE": "mock"}
+    again = load_settings(config_file=path, env=env)
+    assert again.llm_auto_resume is True
+    assert again.llm_backend == "mock"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("true", True), ("ON", True), ("1", True), ("false", False), ("no", False), ("0", False)],
+)
+def test_llm_auto_resume_words(text: str, value: bool) -> None:
+    assert load_settings(env={"GREATWORK_LLM_AUTO_RESUME": text}).llm_auto_resume is value
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('llm_mode = "gpt"', ["key llm_mode", "unknown mode", "one of auto, off, openai, mock"]),
+        ("llm_timeout = 0.5", ["key llm_timeout", "out of range", "from 1 to 600"]),
+        ("llm_attempts = 11", ["key llm_attempts", "from 1 to 10"]),
+        ("llm_attempts = 2.5", ["key llm_attempts", "expected a whole number"]),
+        ("llm_retry_budget = 3601", ["key llm_retry_budget", "from 1 to 3600"]),
+        ("llm_max_tokens = 8", ["key llm_max_tokens", "from 16 to 32768"]),
+        ('llm_auto_resume = "yes"', ["key llm_auto_resume", "expected true or false"]),
+        ("llm_auto_resume = 1", ["key llm_auto_resume", "expected true or false"]),
+    ],
+)
+def test_bad_llm_values_in_the_file(tmp_path: Path, text: str, words: list[str]) -> None:
+    error = error_of(config_file=write(tmp_path / "bad.toml", text + "\n"), env={})
+    for word in words:
+        assert word in error.message
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "words"),
+    [
+        ("GREATWORK_LLM_AUTO_RESUME", "maybe", ["'maybe' is neither true nor false"]),
+        ("GREATWORK_LLM_AUTO_RESUME", "", ["is neither true nor false"]),
+        ("GREATWORK_LLM_TIMEOUT", "fast", ["not a number"]),
+        ("GREATWORK_LLM_MODE", "on", ["unknown mode"]),
+    ],
+)
+def test_bad_llm_variables(name: str, value: str, words: list[str]) -> None:
+    error = error_of(env={name: value})
+    assert error.message.startswith(f"{name}: ")
+    for word in words:
+        assert word in error.message
+
+
+def test_openai_mode_needs_url_and_model() -> None:
+    error = error_of(env={"GREATWORK_LLM_MODE": "openai"})
+    assert error.key == "llm_mode"
+    assert "llm_url and llm_model are not set" in error.message
+    assert "GREATWORK_LLM_URL and GREATWORK_LLM_MODEL" in error.message
+    env = {"GREATWORK_LLM_MODE": "openai", "GREATWORK_LLM_URL": "http://127.0.0.1:8000/v1"}
+    error = error_of(env=env)
+    assert "llm_model is not set" in error.message
+    assert "GREATWORK_LLM_URL" not in error.message
+
+
+def test_retry_budget_below_timeout_is_refused() -> None:
+    error = error_of(env={"GREATWORK_LLM_TIMEOUT": "90"})
+    assert error.key == "llm_retry_budget"
+    assert "llm_retry_budget (60 s) is shorter than llm_timeout (90 s)" in error.message
+    with pytest.raises(ConfigError, match="shorter than llm_timeout"):
+        Settings(llm_timeout=10, llm_retry_budget=5)
+    assert Settings(llm_timeout=10, llm_retry_budget=10).llm_retry_budget == 10
+
+
+def test_half_configured_model_logs_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="greatwork.config"):
+        settings = load_settings(env={"GREATWORK_LLM_URL": "http://127.0.0.1:11434/v1"})
+    assert settings.llm_backend == "off"
+    assert "llm_url is set but llm_model is not" in caplog.text
+    assert "GREATWORK_LLM_MODEL" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="greatwork.config"):
+        load_settings(env={"GREATWORK_LLM_MODEL": "m", "GREATWORK_LLM_MODE": "mock"})
+        load_settings(env={})
+    assert not caplog.records
+
+
 # --- secrets ---------------------------------------------------------------------------------
 
 

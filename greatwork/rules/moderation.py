@@ -2,10 +2,11 @@
 
 An override is an admin's ruling that one exact text may pass moderation: it is keyed by the
 SHA-256 hex of the stripped text, optionally narrowed to one surface, stage or category, and
-optionally expires. The moderation hook (issue 5: a word-boundary blocklist, and any pluggable
-checker) asks :func:`override_for` before it blocks a text, and records what it decided with a
-:class:`TextModerated` event, which :func:`moderation_event` builds; the state keeps the last
-50 of them for ``/gw_admin moderation_recent``.
+optionally expires. The moderation hook (``greatwork.llm.moderation``: a word-boundary
+blocklist, and any pluggable checker) hands a text it flagged to :class:`RecordModeration`,
+which asks :func:`override_for` and journals the decision as a :class:`TextModerated` event
+(built by :func:`moderation_event`): blocked, or passed by an override. Texts nothing flagged
+are not logged. The state keeps the last 50 entries for ``/gw_admin moderation_recent``.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import ClassVar, Final
 
 from greatwork.rules.admin import AdminCommand
-from greatwork.rules.command import Context, decides
+from greatwork.rules.command import Command, Context, decides
 from greatwork.rules.constants import HOUR
-from greatwork.rules.errors import Conflict, InvalidInput, NotFound
+from greatwork.rules.errors import Conflict, InvalidInput, NotFound, RuleError
 from greatwork.rules.event import Event, Tx, applies
 from greatwork.rules.ids import Instant
 from greatwork.rules.player import bump_counter, next_id
@@ -35,6 +36,7 @@ SURFACES: Final = (
     "symposium_topic",
     "symposium_description",
     "llm_output",
+    "program",  # the programme name of /invest and /endow_archive (appended: scripts pin the order)
 )
 # blocklist: the word-boundary blocklist (D14, D15); classifier: any pluggable checker.
 STAGES: Final = ("blocklist", "classifier")
@@ -243,6 +245,70 @@ def moderation_event(
         category=category,
         stage=stage,
         override=override,
+    )
+
+
+# --- the hook's decisions --------------------------------------------------------------------
+
+
+class TextBlocked(RuleError):  # noqa: N818 (a refusal, like the other rule errors)
+    """A text was refused by moderation and no override covers it; nothing else changed."""
+
+    code = "blocked"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordModeration(Command):
+    """A text the moderation hook flagged: let through if an override covers it, logged either way.
+
+    It needs no player (the actor is whoever wrote the text, or the server for model output)
+    and runs while the game is paused, since the hook checks a text before the command that
+    carries it is decided. Only the hash and a snippet of the text are journaled.
+
+    Attributes:
+        text: the flagged text, as written.
+        surface: where it was going (one of :data:`SURFACES`).
+        stage: which check flagged it (one of :data:`STAGES`).
+        category: what it was flagged for (one of :data:`CATEGORIES`), if known.
+    """
+
+    text: str
+    surface: str
+    stage: str
+    category: str | None = None
+
+    player_command: ClassVar[bool] = False
+    allowed_while_paused: ClassVar[bool] = True
+
+
+@decides(RecordModeration)
+def _record_moderation(tx: Tx, cmd: RecordModeration, ctx: Context) -> None:
+    del ctx
+    for value, allowed, label in (
+        (cmd.surface, SURFACES, "surface"),
+        (cmd.stage, STAGES, "stage"),
+        (cmd.category, (None, *CATEGORIES), "category"),
+    ):
+        if value not in allowed:
+            raise InvalidInput(
+                f"Unknown moderation {label} {value!r}: use one of "
+                f"{', '.join(a for a in allowed if a is not None)}.",
+                field=label,
+                value=value,
+            )
+    found = override_for(
+        tx.state, cmd.text, cmd.surface, cmd.at, stage=cmd.stage, category=cmd.category
+    )
+    tx.emit(
+        moderation_event(
+            cmd.text,
+            cmd.surface,
+            cmd.at,
+            blocked=found is None,
+            category=cmd.category,
+            stage=cmd.stage,
+            override=None if found is None else found.id,
+        )
     )
 
 

@@ -97,3 +97,18 @@ def test_a_bad_setting_is_a_usage_error(
     monkeypatch.setenv("GREATWORK_CATCH_UP_CAP", "lots")
     assert main(["config"]) == 2
     assert "GREATWORK_CATCH_UP_CAP" in capsys.readouterr().err
+
+
+def test_a_moderation_checker_that_cannot_load_stops_play_before_anything_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GREATWORK_MODERATION_CHECKER", "no_such_package.checks:make")
+    script = tmp_path / "one.gw"
+    script.write_text("!advance 1h\n", encoding="utf-8")
+    db = tmp_path / "game.db"
+    assert main(["play", "--script", str(script), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    assert "no_such_package" in err
+    assert "cannot be imported" in err
+    assert not db.exists()

@@ -8,17 +8,21 @@ import hashlib
 import pytest
 
 from greatwork.rules.codec import decode, decode_event, encode, encode_event
+from greatwork.rules.command import Result
 from greatwork.rules.constants import HOUR
-from greatwork.rules.errors import Conflict, InvalidInput, NotFound
+from greatwork.rules.errors import Conflict, InvalidInput, NotFound, RuleError
 from greatwork.rules.event import Tx, apply_all
 from greatwork.rules.ids import Instant, PlayerId
 from greatwork.rules.moderation import (
     LOG_SIZE,
     MAX_EXPIRY_HOURS,
+    SURFACES,
     AddModerationOverride,
     ModerationOverrideAdded,
     ModerationOverrideRemoved,
+    RecordModeration,
     RemoveModerationOverride,
+    TextBlocked,
     TextModerated,
     is_expired,
     moderation_event,
@@ -286,3 +290,104 @@ def test_moderation_fields_round_trip_through_the_codec() -> None:
         state, [moderation_event("hello", "nickname", T0, blocked=True, override="MOD-1")]
     )
     assert decode(CampaignState, encode(state)) == state
+
+
+# --- the hook's decisions: RecordModeration ----------------------------------------------------
+
+WRITER = PlayerId("p1")
+
+
+def _flagged(state: CampaignState, **fields: object) -> Result:
+    values: dict[str, object] = {
+        "actor": WRITER,
+        "at": T0,
+        "text": TEXT,
+        "surface": "theory",
+        "stage": "blocklist",
+        "category": "violence",
+    }
+    values.update(fields)
+    return run(state, RecordModeration(**values))  # type: ignore[arg-type]
+
+
+def _decision(state: CampaignState, **fields: object) -> TextModerated:
+    (event,) = _flagged(state, **fields).events
+    assert isinstance(event, TextModerated)
+    return event
+
+
+def test_a_flagged_text_without_an_override_is_logged_as_blocked() -> None:
+    state = _state()
+    result = _flagged(state)
+    (event,) = result.events
+    assert event == moderation_event(
+        TEXT, "theory", T0, blocked=True, category="violence", stage="blocklist"
+    )
+    (record,) = result.state.moderation_log
+    assert (record.blocked, record.override, record.snippet) == (
+        True,
+        None,
+        "The bombastic theory of skill",
+    )
+    assert result.state.players == state.players
+    assert apply_all(state, result.events) == result.state
+
+
+def test_a_flagged_text_with_an_override_is_logged_as_passed() -> None:
+    state = _add(_state(), surface="theory")
+    event = _decision(state)
+    assert (event.blocked, event.override) == (False, "MOD-1")
+
+
+def test_the_override_is_matched_with_the_flag_s_stage_and_category() -> None:
+    state = _add(_state(), stage="classifier")
+    assert _decision(state).blocked
+    state = _add(state, category="violence")
+    event = _decision(state)
+    assert (event.blocked, event.override) == (False, "MOD-2")
+    assert _decision(state, category="hate").blocked
+
+
+def test_an_expired_override_no_longer_lets_a_text_pass() -> None:
+    state = _add(_state(), expires_hours=1)
+    assert not _decision(state).blocked
+    assert _decision(state, at=Instant(T0 + 2 * HOUR)).blocked
+
+
+def test_record_moderation_needs_no_player_and_runs_while_paused() -> None:
+    state = dataclasses.replace(_state(), pause=Pause(reason="Moving", source="admin", since=T0))
+    result = _flagged(state, actor=PlayerId("stranger"))
+    assert PlayerId("stranger") not in result.state.players
+    assert len(result.state.moderation_log) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"surface": "email"}, "Unknown moderation surface 'email'"),
+        ({"stage": "human"}, "Unknown moderation stage 'human': use one of blocklist"),
+        ({"stage": ""}, "Unknown moderation stage ''"),
+        ({"category": "rude"}, "Unknown moderation category 'rude': use one of hate"),
+    ],
+)
+def test_record_moderation_refuses_unknown_names(fields: dict[str, object], message: str) -> None:
+    with pytest.raises(InvalidInput, match=message):
+        _flagged(_state(), **fields)
+
+
+def test_a_flag_without_a_category_is_logged_without_one() -> None:
+    event = _decision(_state(), category=None, stage="classifier")
+    assert (event.category, event.stage) == (None, "classifier")
+
+
+def test_program_is_a_surface_appended_last() -> None:
+    assert SURFACES[-1] == "program"
+    state = _add(_state(), surface="program")
+    event = _decision(state, surface="program")
+    assert (event.surface, event.blocked) == ("program", False)
+
+
+def test_text_blocked_is_a_refusal_with_its_own_code() -> None:
+    error = TextBlocked("Blocked.", surface="theory")
+    assert isinstance(error, RuleError)
+    assert (error.code, error.data["surface"]) == ("blocked", "theory")

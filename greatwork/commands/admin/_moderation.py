@@ -117,7 +117,7 @@ def _record_line(record: ModerationRecord) -> str:
         parts.append(f"stage {record.stage}")
     if record.override:
         parts.append(f"override {record.override}")
-    parts += [f"“{record.snippet}”", f"hash {record.text_hash[:12]}…"]
+    parts += [f"“{record.snippet}”", f"hash `{record.text_hash}`"]
     return " · ".join(parts)
 
 

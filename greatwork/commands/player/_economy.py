@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from greatwork.commands.options import Option, OptionType
-from greatwork.commands.player._shared import FACTION_CHOICES, done, who
+from greatwork.commands.player._shared import FACTION_CHOICES, done, screen, who
 from greatwork.commands.render import (
     bullets,
     event_of,
@@ -33,6 +33,7 @@ from greatwork.rules.view import commitments_view, projects_view
 
 async def _invest(inv: Invocation) -> Reply:
     opts = inv.options
+    await screen(inv, "program", opts["program"])
     outcome = await inv.game.execute(
         Invest(
             **who(inv),
@@ -64,6 +65,7 @@ async def _invest(inv: Invocation) -> Reply:
 
 async def _endow_archive(inv: Invocation) -> Reply:
     opts = inv.options
+    await screen(inv, "program", opts["program"])
     outcome = await inv.game.execute(
         EndowArchive(
             **who(inv),

@@ -7,22 +7,87 @@ from typing import Any, Final
 
 from greatwork.actors.types import Outcome
 from greatwork.commands.options import Choice, Lookup, Option, OptionType
-from greatwork.commands.render import jsonable, press_ids, signed
+from greatwork.commands.render import event_of, jsonable, press_ids, signed
 from greatwork.commands.spec import Field, Invocation, Reply
+from greatwork.llm import moderation
+from greatwork.llm.moderation import Verdict
 from greatwork.rules.constants import FACTION_NAMES, FACTIONS
+from greatwork.rules.moderation import RecordModeration, TextBlocked, TextModerated
 from greatwork.rules.state import CampaignState
 from greatwork.rules.view import with_new_player
+
+SURFACE_NAMES: Final[Mapping[str, str]] = {
+    "theory": "theory",
+    "objective": "expedition objective",
+    "table_talk": "table talk message",
+    "nickname": "nickname",
+    "symposium_topic": "symposium topic",
+    "symposium_description": "symposium description",
+    "program": "programme name",
+    "llm_output": "model output",
+}
+"""How a refusal names each moderation surface."""
 
 
 async def screen(inv: Invocation, surface: str, text: str) -> None:
     """Check free text a player wrote before anything is executed (the moderation hook).
 
-    Issue 5 plugs its check in here (the blocklist, then ``override_for`` in the rules): it
-    raises a RuleError to refuse the text, so nothing is recorded (Q-22). The surfaces are
-    theory, objective, table_talk, nickname, symposium_topic and symposium_description.
-    Until then every text passes; the rules still bound its length.
+    The installed checker (``greatwork.llm.moderation``: the whole-word blocklist, and a
+    plugged checker if configured) reads the text. A text it flags goes to the rules as
+    :class:`~greatwork.rules.moderation.RecordModeration`, which lets it through if an admin's
+    override covers it and journals the decision either way (``/gw_admin moderation_recent``);
+    a text nothing flags is not logged. A text that stays blocked is refused with
+    :class:`~greatwork.rules.moderation.TextBlocked`, and the command it came with is never
+    executed (Q-22). The rules still bound the text's length.
+
+    Raises:
+        TextBlocked: the text is blocked and no override covers it.
     """
-    del inv, surface, text
+    verdict = moderation.check(text, surface)
+    if not verdict.blocked:
+        return
+    outcome = await inv.game.execute(
+        RecordModeration(
+            **who(inv),
+            text=text,
+            surface=surface,
+            stage=verdict.stage,
+            category=verdict.category,
+        )
+    )
+    decision = event_of(outcome, TextModerated)
+    if decision.blocked:
+        raise TextBlocked(
+            blocked_message(surface, verdict, decision.text_hash),
+            surface=surface,
+            stage=verdict.stage,
+            category=verdict.category,
+            word=verdict.matched,
+            text_hash=decision.text_hash,
+        )
+
+
+def blocked_message(surface: str, verdict: Verdict, key: str) -> str:
+    """The refusal a player reads: what was blocked, why, and how to appeal."""
+    what = SURFACE_NAMES.get(surface, surface.replace("_", " "))
+    if verdict.matched:
+        reason = f"it contains “{verdict.matched}”"
+        if verdict.found and verdict.found != verdict.matched:
+            reason += f" (read in “{verdict.found}”)"
+        if verdict.stage == "blocklist":
+            reason += ", a word on the blocklist"
+        else:
+            reason += f", flagged by the {verdict.stage} check"
+    else:
+        reason = f"the {verdict.stage or 'moderation'} check flagged it"
+    if verdict.category:
+        reason += f" ({verdict.category.replace('_', ' ')})"
+    return (
+        f"Your {what} was blocked by moderation: {reason}. The move was not made and cost nothing. "
+        "Reword it and "
+        "try again; if this is a mistake, ask an admin to let this exact text through with "
+        f"/gw_admin add_moderation_override text_hash:{key}"
+    )
 
 
 def who(inv: Invocation) -> dict[str, Any]:

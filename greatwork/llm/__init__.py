@@ -1,0 +1,1 @@
+"""Persona voice through an optional language model, and moderation of texts."""
