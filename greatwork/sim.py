@@ -38,16 +38,84 @@ DIGEST_HOURS = (13, 21)
 SYMPOSIUM_WEEKDAY = 4  # Friday; the epoch (1970-01-01) was a Thursday
 SEASON_START = Instant(1_767_225_600)  # 2026-01-01 00:00 UTC
 
-THEORIES = (
-    "Bronze Age flight",
-    "The tin routes ran through the northern passes",
-    "Tidal calendars predate writing",
-    "The lost archive was burned twice",
-    "Glass was first made by accident in kilns",
-    "The sunken harbour was a temple",
-    "Star charts guided the salt caravans",
-    "The oldest script is a ledger",
+# What the bots argue about: a subject and a claim make a theory ("The sunken harbour was
+# built twice"), an objective, or a symposium question. Every subject is a singular noun
+# phrase and every claim a singular predicate, so each combination is a grammatical sentence.
+SUBJECTS = (
+    "the sunken harbour",
+    "the tin road",
+    "the oldest script",
+    "the salt road",
+    "the river temple",
+    "the first glass kiln",
+    "the great star chart",
+    "the bronze wing",
+    "the northern tomb",
+    "the drowned city",
+    "the lost archive",
+    "the copper mine",
 )
+CLAIMS = (
+    "was a temple",
+    "predates writing",
+    "was built twice",
+    "is a later forgery",
+    "was aligned to the stars",
+    "was abandoned in a single winter",
+    "served the tin trade",
+    "was burned on purpose",
+    "is older than the first kings",
+    "was a ledger in disguise",
+)
+# Players write objectives both ways, as what is sought and as what to do: the bots do too.
+OBJECTIVES = (
+    "{subject}",
+    "the lowest layer of {subject}",
+    "the lost records of {subject}",
+    "Survey {subject}",
+    "Dig beneath {subject}",
+    "Map {subject} from the air",
+    "Prove that {claim}",
+)
+QUESTIONS = (
+    "Can it be proved that {claim}?",
+    "Is the evidence that {claim} sound?",
+    "Should the Academy fund a second look at {subject}?",
+    "Who owns the finds from {subject}?",
+    "Ought {subject} to be closed to amateurs?",
+    "What do we really know of {subject}?",
+)
+REASONS = (
+    "The table has argued it in corridors for a month; let it be argued on the floor.",
+    "Members are asked to weigh the evidence and vote.",
+    "A question the field should settle before the next season.",
+    "Proposed so that the quarrel moves from the common room to the record.",
+)
+
+
+def _claim(rng: random.Random) -> tuple[str, str]:
+    """A subject and a whole claim about it: ("the tin road", "the tin road was a temple")."""
+    subject = rng.choice(SUBJECTS)
+    return subject, f"{subject} {rng.choice(CLAIMS)}"
+
+
+def bot_theory(rng: random.Random) -> str:
+    """A theory a bot submits: "The tin road predates writing"."""
+    _, claim = _claim(rng)
+    return claim[0].upper() + claim[1:]
+
+
+def bot_objective(rng: random.Random) -> str:
+    """An expedition objective, as a thing sought or a thing to do ("Survey the tin road")."""
+    subject, claim = _claim(rng)
+    return rng.choice(OBJECTIVES).format(subject=subject, claim=claim)
+
+
+def bot_topic(rng: random.Random) -> tuple[str, str]:
+    """A symposium question and its description, as a bot proposes them."""
+    subject, claim = _claim(rng)
+    topic = rng.choice(QUESTIONS).format(subject=subject, claim=claim)
+    return topic[0].upper() + topic[1:], rng.choice(REASONS)
 
 
 class _Who(TypedDict):
@@ -85,13 +153,13 @@ def bot_move(
     moves: list[Callable[[], Command]] = [
         lambda: SubmitTheory(
             **base,
-            theory=rng.choice(THEORIES),
+            theory=bot_theory(rng),
             confidence=rng.choice(list(Confidence)),
         ),
         lambda: LaunchExpedition(
             **base,
             code=f"{player.upper()}-{n}",
-            objective=f"Test {rng.choice(THEORIES).lower()}",
+            objective=bot_objective(rng),
             expedition_type=rng.choice(
                 [ExpeditionType.THINK_TANK] * 3
                 + [ExpeditionType.FIELD] * 2
@@ -139,16 +207,15 @@ def bot_move(
         )
     if state.open_topic is not None:
         moves.append(lambda: SymposiumVote(**base, option=rng.randint(1, 3)))
-    moves.append(
-        lambda: SymposiumPropose(
-            **base,
-            topic=f"Is {rng.choice(THEORIES).lower()} provable?",
-            description="A question the bots would like the table to settle.",
-        )
-    )
+    moves.append(lambda: _propose(base, rng))
     moves.append(lambda: Invest(**base, faction=rng.choice(list(Faction)), amount=3))
     moves.append(lambda: EndowArchive(**base, amount=4, faction=Faction.ACADEMIA))
     return rng.choice(moves)()
+
+
+def _propose(base: _Who, rng: random.Random) -> SymposiumPropose:
+    topic, description = bot_topic(rng)
+    return SymposiumPropose(**base, topic=topic, description=description)
 
 
 def _moments(days: int) -> Iterator[tuple[Instant, str]]:

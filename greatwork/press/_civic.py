@@ -29,6 +29,7 @@ from greatwork.rules.timeline import YearsAdvanced
 WRITERS: dict[str, Writer] = {}
 writes = registry(WRITERS)
 
+FINAL_CALL: Final = 2  # the second reminder (at +24 h) is the final call; the first, at +12 h
 _SOURCES: Final = {
     DebtSource.SYMPOSIUM: "symposium pledges",
     DebtSource.CONTRACT: "contract upkeep",
@@ -159,6 +160,8 @@ def _reminder(e: SymposiumReminderDue, desk: Desk) -> Story:
         "pledge": e.pledge,
     }
     occasion = "reminder_grace" if e.grace_left else "reminder_stake"
+    if e.stage >= FINAL_CALL:
+        occasion += "_final"
     return Story(occasion, fields, {"topic": e.topic, "player": e.player, "stage": e.stage})
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Final
 
 from greatwork.press._desk import (
@@ -10,6 +11,7 @@ from greatwork.press._desk import (
     Story,
     Writer,
     amounts,
+    clause,
     confidence_label,
     date_text,
     days,
@@ -19,6 +21,7 @@ from greatwork.press._desk import (
     title,
     words,
 )
+from greatwork.press._roster import excerpt
 from greatwork.rules.conference import ORIGIN_SIDEWAYS, ConferenceLaunched, ConferenceResolved
 from greatwork.rules.constants import WAGERS, Outcome
 from greatwork.rules.expedition import ExpeditionLaunched, ExpeditionResolved
@@ -190,16 +193,100 @@ def _domain(desk: Desk, x: Expedition) -> str:
     return next((m.tag for m in desk.state.landmarks if m.expedition == x.code), "")
 
 
+# Verbs a player's objective usually starts with ("Dig by the harbour"): lowered inside a
+# sentence. Any other first word (a name, "Tyre") keeps its capital.
+_LOWERED: Final = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "find",
+        "dig",
+        "test",
+        "prove",
+        "disprove",
+        "survey",
+        "map",
+        "chart",
+        "date",
+        "trace",
+        "recover",
+        "search",
+        "seek",
+        "locate",
+        "excavate",
+        "explore",
+        "study",
+        "measure",
+        "read",
+        "decipher",
+        "translate",
+        "raise",
+        "build",
+        "restore",
+        "open",
+        "uncover",
+        "confirm",
+        "verify",
+        "establish",
+        "identify",
+        "examine",
+        "investigate",
+        "catalogue",
+        "collect",
+        "sample",
+        "document",
+        "photograph",
+        "reach",
+        "retrieve",
+        "settle",
+        "show",
+        "sound",
+        "track",
+        "follow",
+    }
+)
+SUBJECT_CAP: Final = 80  # characters of an objective quoted inside a reaction
+MOODS: Final[Mapping[Outcome, tuple[str, ...]]] = {
+    Outcome.LANDMARK: ("jubilant", "thunderstruck", "vindicated", "moved to tears", "smug"),
+    Outcome.SUCCESS: ("thrilled", "delighted", "vindicated", "smug", "relieved"),
+    Outcome.PARTIAL: ("intrigued", "cautious", "torn", "quietly pleased", "unconvinced"),
+    Outcome.FAILURE: ("wary", "crestfallen", "unsurprised", "rueful", "defiant"),
+}
+
+
+def subject_of(x: Expedition) -> str:
+    """The expedition as the subject of a sentence: ``the expedition to dig by the harbour``.
+
+    The objective is the player's own words, trimmed of a closing full stop and of a leading
+    "to", its first word lowered when it is a common verb or an article ("Dig", "The"), and
+    cut on a word after :data:`SUBJECT_CAP` characters.
+    """
+    text = " ".join(clause(x.objective).split())
+    if text.lower().startswith("to "):
+        text = text[3:]
+    first, _, rest = text.partition(" ")
+    if first.lower() in _LOWERED and (len(first) == 1 or not first.isupper()):
+        text = f"{first.lower()} {rest}".rstrip()
+    if not text:
+        return f"Expedition {x.code}"
+    return f"the expedition to {excerpt(text, SUBJECT_CAP)}"
+
+
 def _reactions(desk: Desk, x: Expedition, outcome: Outcome) -> str:
-    """Team members' catchphrases, ``Name (thrilled): ...`` joined by `` | ``."""
-    mood = "thrilled" if outcome in {Outcome.SUCCESS, Outcome.LANDMARK} else "wary"
+    """Team members' catchphrases on the expedition, ``Name (mood): ...`` joined by `` | ``."""
+    moods = MOODS.get(outcome, MOODS[Outcome.PARTIAL])
+    subject = subject_of(x)
     lines = []
     for sid in x.team[:MAX_REACTIONS]:
         scholar = desk.scholar_record(sid)
         if scholar is None:
             continue
         rng = desk.rng(f"reaction:{sid}")
-        phrase = fill_catchphrase(scholar.catchphrase, desk.content.catchphrase_fills, rng)
+        mood = rng.choice(moods)
+        phrase = fill_catchphrase(
+            scholar.catchphrase, desk.content.catchphrase_fills, rng, subject=subject
+        )
         phrase = _LEFTOVER.sub(lambda m: words(m.group(1)), phrase)
         lines.append(f"{scholar.name} ({mood}): {phrase}")
     return " | ".join(lines)

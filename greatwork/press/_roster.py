@@ -17,6 +17,7 @@ writes = registry(WRITERS)
 TABLE_TALK_EVENT: Final = "TableTalkPosted"
 PRESS_SHARED_EVENT: Final = "PressShared"
 NICKNAME_EVENT: Final = "NicknameAdopted"
+EXCERPT: Final = 48  # characters of table talk quoted in its headline
 
 # --- the roster and sidecasts ----------------------------------------------------------------
 
@@ -100,8 +101,19 @@ def _normalised(e: SidecastNormalised, desk: Desk) -> Story:
 @writes(TABLE_TALK_EVENT)
 def _table_talk(e: object, desk: Desk) -> Story:
     player = str(getattr(e, "player", ""))
-    fields = {"player": desk.player(player), "message": str(getattr(e, "message", ""))}
+    message = str(getattr(e, "message", ""))
+    fields = {"player": desk.player(player), "message": message, "excerpt": excerpt(message)}
     return Story("table_talk", fields, {"player": player})
+
+
+def excerpt(text: str, limit: int = EXCERPT) -> str:
+    """The first words of a message for a headline, cut on a word with "…" (one line)."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    room = flat[: limit - 1]
+    kept = room.rsplit(" ", 1)[0] if " " in room else room
+    return kept.rstrip(" ,;:.-—") + "…"
 
 
 @writes(PRESS_SHARED_EVENT)

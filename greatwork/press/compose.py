@@ -15,6 +15,7 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Final
 
+from greatwork.content._press import DEFAULT_CAPS, Caps, caps_for
 from greatwork.press import _admin, _civic, _economy, _people, _research, _roster
 from greatwork.press._desk import Desk, Story, Writer, stable_hash
 from greatwork.press.item import PressDraft
@@ -28,6 +29,8 @@ __all__ = [
     "MAX_HEADLINE",
     "SILENT",
     "WRITERS",
+    "Caps",
+    "caps_for",
     "compose",
     "cut",
     "newsworthy",
@@ -36,8 +39,10 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-MAX_HEADLINE: Final = 256
-MAX_BODY: Final = 1500
+# The largest caps of any press type; each type's own are ``caps_for(kind)`` (the table is in
+# the content loader, greatwork/content/_press.py).
+MAX_HEADLINE: Final = DEFAULT_CAPS.headline
+MAX_BODY: Final = DEFAULT_CAPS.body
 ELLIPSIS: Final = "…"
 MISSING: Final = "—"  # stands in for a field a writer failed to fill (logged as an error)
 
@@ -162,10 +167,11 @@ def _draft(
         if line.strip() and all(values.get(name) for name in _names(line))
     )
     meta = {"occasion": story.occasion, "event": event.kind, "year": state.year, **story.meta}
+    caps = caps_for(occasion.kind, story.occasion)
     return PressDraft(
         kind=occasion.kind,
-        headline=cut(headline, MAX_HEADLINE),
-        body=cut(body, MAX_BODY),
+        headline=cut(headline, caps.headline),
+        body=cut(body, caps.body),
         at=event.at,
         release_at=event.at,
         seq=seq,

@@ -54,6 +54,7 @@ _RESULT = (
     "code player type objective outcome depth confidence roll modifier final score delta "
     "detail sideways reactions domain"
 )
+_REPORT = "outcome score delta"  # section 4.1: outcome, roll + mod = final, signed change
 _CONFERENCE = "code player theory_id theory confidence supporters opposition"
 _CONFERENCE_RESULT = (
     "code player theory_id theory confidence outcome roll modifier final score delta"
@@ -96,10 +97,10 @@ OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
             "code",
             "objective team funding depth",
         ),
-        "expedition_success": _o("discovery_report", _RESULT, "code type", "score delta"),
-        "expedition_landmark": _o("discovery_report", _RESULT, "code type", "score delta"),
-        "expedition_partial": _o("discovery_report", _RESULT, "code type", "score delta"),
-        "expedition_failure": _o("retraction_notice", _RESULT, "code type", "score delta"),
+        "expedition_success": _o("discovery_report", _RESULT, "code type", _REPORT),
+        "expedition_landmark": _o("discovery_report", _RESULT, "code type", _REPORT),
+        "expedition_partial": _o("discovery_report", _RESULT, "code type", _REPORT),
+        "expedition_failure": _o("retraction_notice", _RESULT, "code type", _REPORT),
         "opportunity_paid": _o("opportunity_unlocked", "player name code rewards", "", "rewards"),
         # --- conferences (D3) ----------------------------------------------------------------
         "conference_scheduled": _o(
@@ -152,7 +153,7 @@ OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
         "sidecast_spotlight": _o("academic_gossip", _SIDECAST, "", "scholar"),
         "sidecast_normalised": _o("academic_gossip", f"{_SIDECAST} loyalty", "", "scholar"),
         # --- table talk and the social commands ------------------------------------------------
-        "table_talk": _o("academic_gossip", "player message", "", "message"),
+        "table_talk": _o("academic_gossip", "player message excerpt", "", "message"),
         "nickname_adopted": _o("academic_gossip", "player scholar nickname", "", "nickname"),
         "press_shared": _o("academic_gossip", "player press_id", "", "press_id"),
         # --- the symposium ---------------------------------------------------------------------
@@ -177,8 +178,11 @@ OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
             "symposium_proposal", "player topic description proposal_id", "", "topic"
         ),
         "proposal_expired": _o("symposium_notice", "player topic proposal_id", "", "topic"),
+        # the first call (+12 h) and the final call (+24 h) are worded apart
         "reminder_grace": _o("symposium_reminder", _REMINDER, "", "player"),
         "reminder_stake": _o("symposium_reminder", _REMINDER, "", "player pledge"),
+        "reminder_grace_final": _o("symposium_reminder", _REMINDER, "", "player"),
+        "reminder_stake_final": _o("symposium_reminder", _REMINDER, "", "player pledge"),
         "symposium_reprimand": _o(
             "symposium_reprimand", "player faction owed level", "", "player owed"
         ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Mapping
+from typing import Final
 
 from greatwork.rules.constants import FACTIONS
 from greatwork.rules.content import Content, Legend
@@ -14,6 +15,7 @@ from greatwork.rules.state import INDEPENDENT, Career, Contract, EmployerKind, S
 SEED_MAX = 10**7
 STARTING_TRACK = "Academia"
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+SUBJECT_SLOT: Final = "topic"  # the catchphrase placeholder a reaction fills with its subject
 
 
 def first_rung(content: Content, track: str = STARTING_TRACK) -> Career:
@@ -113,15 +115,32 @@ def legend_scholar(legend: Legend, at: Instant) -> Scholar:
 
 
 def fill_catchphrase(
-    template: str, fills: Mapping[str, tuple[str, ...]], rng: random.Random
+    template: str,
+    fills: Mapping[str, tuple[str, ...]],
+    rng: random.Random,
+    subject: str = "",
 ) -> str:
-    """A catchphrase with each placeholder replaced by one of its fills, drawn left to right.
+    """Fill a catchphrase's placeholders, left to right.
 
-    A placeholder without fills is left as it is, so a reaction never fails on content.
+    The ``{topic}`` placeholder (:data:`SUBJECT_SLOT`) takes ``subject`` when one is given:
+    what the scholar is reacting to, such as "the expedition to dig by the harbour". Every
+    other placeholder, and ``{topic}`` without a subject, takes one of its fills drawn from
+    ``rng``. A placeholder without fills is left as it is, so a reaction never fails on
+    content (the loader refuses a pattern whose placeholder has no fills).
+
+    Args:
+        template: the scholar's catchphrase pattern.
+        fills: the fills of each placeholder (``content.catchphrase_fills``).
+        rng: draws the fills; the same state always gives the same phrase.
+        subject: the event's subject as a noun phrase, or "" for none.
     """
+    wanted = subject.strip()
 
     def pick(match: re.Match[str]) -> str:
-        options = fills.get(match.group(1))
+        name = match.group(1)
+        if wanted and name == SUBJECT_SLOT:
+            return wanted
+        options = fills.get(name)
         return rng.choice(options) if options else match.group(0)
 
     return _PLACEHOLDER.sub(pick, template)

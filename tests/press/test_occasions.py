@@ -180,7 +180,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             by="expedition:AX-S",
             reputation_delta=5,
         ),
-        ["Theory T-1 Vindicated", "Expedition AX-S", "+5", "Bronze Age flight", "Ada"],
+        ["Discovery Report: ", "T-1", "Expedition AX-S", "+5", "Bronze Age flight", "Ada"],
     ),
     (
         "theory_refuted",
@@ -192,7 +192,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             by="conference:CONF-1",
             reputation_delta=-7,
         ),
-        ["Theory T-1 Refuted", "Conference CONF-1", "-7"],
+        ["Retraction Notice: ", "T-1", "Conference CONF-1", "-7"],
     ),
     (
         "theory_lapsed",
@@ -219,7 +219,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "expedition_success",
         "discovery_report",
         lambda _: ExpeditionResolved(at=AT, code=_x("AX-S"), result=result(Outcome.SUCCESS, 60, 5)),
-        ["Discovery Report: Expedition AX-S (Field)", "60 + 10 = 70", "+5", "Dr Ames (thrilled): "],
+        ["Discovery Report: Expedition AX-S (Field)", "60 + 10 = 70", "+5", "Dr Ames ("],
     ),
     (
         "expedition_landmark",
@@ -227,7 +227,13 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ExpeditionResolved(
             at=AT, code=_x("AX-L"), result=result(Outcome.LANDMARK, 80, 15)
         ),
-        ["Expedition AX-L (Field)", "Landmark", "80 + 10 = 90", "+15", "Sky Roads"],
+        [
+            "Discovery Report: Expedition AX-L (Field)",
+            "Landmark",
+            "80 + 10 = 90",
+            "+15",
+            "Sky Roads",
+        ],
     ),
     (
         "expedition_partial",
@@ -247,7 +253,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             code=_x("AX-F"),
             result=result(Outcome.FAILURE, 10, -7, failure="adjacent_field"),
         ),
-        ["Retraction Notice: Expedition AX-F (Field)", "10 + 10 = 20", "-7", "Dr Ames (wary): "],
+        ["Retraction Notice: Expedition AX-F (Field)", "10 + 10 = 20", "-7", "Dr Ames ("],
     ),
     (
         "opportunity_paid",
@@ -292,7 +298,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             outcome=Outcome.SUCCESS,
             reputation_delta=2,
         ),
-        ["Academic Gossip — The Academy", "65 + 0 = 65", "+2", "carried"],
+        ["Academic Gossip — The Academy", "CONF-1", "65 + 0 = 65", "+2", "Bronze Age flight"],
     ),
     (
         "conference_partial",
@@ -305,7 +311,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             outcome=Outcome.PARTIAL,
             reputation_delta=1,
         ),
-        ["CONF-1", "45 + 0 = 45", "+1", "stays open"],
+        ["Academic Gossip — The Academy", "CONF-1", "45 + 0 = 45", "+1", "Bronze Age flight"],
     ),
     (
         "conference_failure",
@@ -318,7 +324,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             outcome=Outcome.FAILURE,
             reputation_delta=-1,
         ),
-        ["CONF-1", "20 + 0 = 20", "-1", "heckled"],
+        ["Academic Gossip — The Academy", "CONF-1", "20 + 0 = 20", "-1", "Ada"],
     ),
     (
         "recruit_success",
@@ -333,7 +339,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             success=True,
             relationship=0.05,
         ),
-        ["Dr Bell Signs with Ada", "Religious Orders", "80%", "+5 points"],
+        ["Recruitment Report: ", "Dr Bell", "Ada", "Religious Orders", "80%", "+5 points"],
     ),
     (
         "recruit_failure",
@@ -348,13 +354,13 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             success=False,
             relationship=0.0,
         ),
-        ["Dr Bell Declines Ada", "Industry", "45%"],
+        ["Recruitment Report: ", "Dr Bell", "Ada", "Industry", "45%"],
     ),
     (
         "recruitment_grudge",
         "academic_gossip",
         lambda _: RecruitmentGrudge(at=AT, scholar=BELL, player=ADA),
-        ["Academic Gossip — Dr Bell", "Ada"],
+        ["Academic Gossip — Dr Bell ", "Ada"],
     ),
     (
         "offer_made",
@@ -366,19 +372,19 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "offer_countered",
         "negotiation",
         lambda s: OfferCountered(at=AT, offer=s.offers[OfferId("O-2")], countered=OfferId("O-1")),
-        ["Ada Counters", "O-1", "2 Academic Institutions", "no sweeteners", "12:00 UTC"],
+        ["Negotiation: Ada ", "Dr Ames", "2 Academic Institutions", "no sweeteners", "12:00 UTC"],
     ),
     (
         "negotiation_defected",
         "negotiation_resolved",
         _chain(NegotiationOutcome.DEFECTED, winner=OfferId("O-1"), probability=0.6134, roll=0.2),
-        ["Dr Ames Goes Over to Bram", "61.3%", "Ada"],
+        ["Negotiation Resolved: ", "Dr Ames", "Bram", "61.3%", "Ada"],
     ),
     (
         "negotiation_stayed",
         "negotiation_resolved",
         _chain(NegotiationOutcome.STAYED, winner=OfferId("O-2"), probability=0.55, roll=0.5),
-        ["Dr Ames Stays with Ada", "55.0%", "Bram"],
+        ["Negotiation Resolved: ", "Dr Ames", "55.0%", "Bram", "Ada"],
     ),
     (
         "negotiation_rejected",
@@ -423,7 +429,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             roll=0.3,
             ref="O-1",
         ),
-        ["Dr Ames Leaves Ada", "Bram", "Foreign Powers", "55.0%"],
+        ["Defection Notice: ", "Dr Ames", "Ada", "Bram", "Foreign Powers", "55.0%"],
     ),
     (
         "mentorship_queued",
@@ -434,7 +440,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
                 id=MentorshipId("M-2"), player=ADA, scholar=BELL, created_at=AT, track="Industry"
             ),
         ),
-        ["Academic Gossip — Dr Bell", "Ada", "mentorship queued"],
+        ["Academic Gossip — Dr Bell ", "Ada", "mentorship queued"],
     ),
     (
         "mentorship_activated",
@@ -450,7 +456,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ScholarPromoted(
             at=AT, scholar=AMES, mentorship=MentorshipId("M-1"), tier="Professor"
         ),
-        ["Dr Ames Rises to Professor", "Ada"],
+        ["Academic Gossip — Dr Ames ", "Professor", "Ada"],
     ),
     (
         "mentorship_completed",
@@ -475,7 +481,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             mentorship=MentorshipId("M-1"),
             career=Career("Associate", "Industry"),
         ),
-        ["Dr Ames Changes Laboratories", "Industry", "Ada"],
+        ["Academic Gossip — Dr Ames ", "Industry", "Ada"],
     ),
     (
         "scholar_joined",
@@ -505,7 +511,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "scholar_retired",
         "academic_gossip",
         lambda _: ScholarRetired(at=AT, scholar=OLD, reason="roster"),
-        ["Dr Old Retires", "Trickster"],
+        ["Academic Gossip — Dr Old ", "Trickster"],
     ),
     (
         "sidecast_arrived",
@@ -516,37 +522,37 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             reason="sidecast",
             sponsor=ADA,
         ),
-        ["Dr Cole Arrives", "Ada", "Local Junior", "Expedition AX-S"],
+        ["Academic Gossip — Dr Cole", "Ada", "Local Junior", "Expedition AX-S"],
     ),
     (
         "sidecast_debut",
         "academic_gossip",
         lambda _: SidecastPhaseReached(at=AT, scholar=COLE, phase=1),
-        ["Dr Cole Makes a Debut", "Ada"],
+        ["Academic Gossip — Dr Cole ", "Ada", "Local Junior"],
     ),
     (
         "sidecast_integration",
         "academic_gossip",
         lambda _: SidecastPhaseReached(at=AT, scholar=COLE, phase=2),
-        ["Dr Cole Settles In", "Ada", "Local Junior"],
+        ["Academic Gossip — Dr Cole ", "Ada", "Local Junior"],
     ),
     (
         "sidecast_spotlight",
         "academic_gossip",
         lambda _: SidecastPhaseReached(at=AT, scholar=COLE, phase=3),
-        ["Dr Cole in the Spotlight", "Ada"],
+        ["Academic Gossip — Dr Cole ", "Ada", "Local Junior"],
     ),
     (
         "sidecast_normalised",
         "academic_gossip",
         lambda _: SidecastNormalised(at=AT, scholar=COLE, loyalty=2),
-        ["Dr Cole", "Ada", "loyalty falls to 2"],
+        ["Academic Gossip — Dr Cole ", "Ada", "loyalty", "2)"],
     ),
     (
         "table_talk",
         "academic_gossip",
         lambda _: TableTalkPosted(at=AT, player=ADA, message="Who took my trowel?"),
-        ["Academic Gossip — Ada", '"Who took my trowel?"', "table talk"],
+        ["Academic Gossip — Ada", '"Who took my trowel?"', "(Context: "],
     ),
     (
         "nickname_adopted",
@@ -558,7 +564,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "press_shared",
         "academic_gossip",
         lambda _: PressShared(at=AT, player=BRAM, press_id=12),
-        ["Bram", "No. 12"],
+        ["Academic Gossip — Bram ", "No. 12"],
     ),
     (
         "symposium_launched",
@@ -576,48 +582,49 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             ),
         ),
         [
-            "Symposium No. 2: Who owns a discovery?",
+            "Symposium No. 2",
+            "Who owns a discovery?",
             "Finders, funders or the public.",
             "1 support, 2 oppose and 3 further study",
-            "Proposed by Bram",
-            "Proposals waiting: 1",
+            "Bram",
+            "waiting: 1",
         ],
     ),
     (
         "symposium_resolved",
         "symposium_resolution",
         lambda _: SymposiumResolved(at=AT, topic=TopicId("SYM-1"), winner=3, tally=(0, 0, 1)),
-        ["Further Study Carries", "1 of 1", "The Nature of Truth", "Absent without a vote: Bram"],
+        ["Symposium No. 1", "Further Study", "1 of 1", "The Nature of Truth", ": Bram"],
     ),
     (
         "symposium_unvoted",
         "symposium_resolution",
         lambda _: SymposiumResolved(at=AT, topic=TopicId("SYM-1"), winner=None, tally=(0, 0, 0)),
-        ["Symposium No. 1 Closes in Silence", "The Nature of Truth"],
+        ["Symposium No. 1", "The Nature of Truth", ": Bram"],
     ),
     (
         "symposium_vote",
         "academic_gossip",
         lambda _: SymposiumVoted(at=AT, topic=TopicId("SYM-1"), player=ADA, option=3),
-        ["Academic Gossip — Ada", "further study", "Symposium No. 1"],
+        ["Academic Gossip — Ada ", "further study", "Symposium No. 1"],
     ),
     (
         "pledge_waived",
         "symposium_notice",
         _missed(PledgeStatus.WAIVED, 0, 0),
-        ["Bram Uses a Grace", "The Nature of Truth", "waived"],
+        ["Symposium Notice: Bram ", "No. 1", "The Nature of Truth"],
     ),
     (
         "pledge_forfeited",
         "symposium_notice",
         _missed(PledgeStatus.FORFEITED, 4, 0),
-        ["Bram Forfeits", "forfeits 4 Government", "absences: 2"],
+        ["Symposium Notice: Bram ", "No. 1", "4 Government influence", "absences", ": 2"],
     ),
     (
         "pledge_debt",
         "symposium_notice",
         _missed(PledgeStatus.DEBT, 1, 3),
-        ["Bram Falls into Debt", "pledge of 4", "1 paid, 3 owed to Government"],
+        ["Symposium Notice: Bram ", "No. 1", "pledge of 4", "3 owed to Government", ": 2"],
     ),
     (
         "proposal_submitted",
@@ -637,15 +644,31 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: SymposiumReminderDue(
             at=AT, topic=TopicId("SYM-1"), player=BRAM, stage=1, pledge=4, grace_left=True
         ),
-        ["Bram Has Not Voted", "Symposium No. 1", "The Nature of Truth", "A grace remains"],
+        ["First Call", "Bram", "No. 1", "The Nature of Truth", "grace", "4"],
     ),
     (
         "reminder_stake",
         "symposium_reminder",
         lambda _: SymposiumReminderDue(
+            at=AT, topic=TopicId("SYM-1"), player=BRAM, stage=1, pledge=4, grace_left=False
+        ),
+        ["First Call", "Bram", "No. 1", "The Nature of Truth", "pledge of 4 influence"],
+    ),
+    (
+        "reminder_grace_final",
+        "symposium_reminder",
+        lambda _: SymposiumReminderDue(
+            at=AT, topic=TopicId("SYM-1"), player=BRAM, stage=2, pledge=4, grace_left=True
+        ),
+        ["Final Call", "Bram", "No. 1", "The Nature of Truth", "grace", "4"],
+    ),
+    (
+        "reminder_stake_final",
+        "symposium_reminder",
+        lambda _: SymposiumReminderDue(
             at=AT, topic=TopicId("SYM-1"), player=BRAM, stage=2, pledge=4, grace_left=False
         ),
-        ["Bram's Pledge at Risk", "pledge of 4 influence is at risk"],
+        ["Final Call", "Bram", "No. 1", "The Nature of Truth", "pledge of 4 influence"],
     ),
     (
         "symposium_reprimand",
@@ -653,7 +676,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: SymposiumReprimandDue(
             at=AT, player=BRAM, faction=Faction.GOVERNMENT, owed=6, level=1
         ),
-        ["Symposium Reprimand: Bram", "Owing 6 influence to Government", "No. 1"],
+        ["Symposium Reprimand: Bram", "6 influence to Government", "No. 1"],
     ),
     (
         "reprisal",
@@ -668,13 +691,18 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             influence_lost=2,
             reputation_lost=0,
         ),
-        ["Government Loses Patience with Bram", "2 Government influence", "a seasonal commitment"],
+        [
+            "Faction Statement: Government ",
+            "Bram",
+            "2 Government influence",
+            "a seasonal commitment",
+        ],
     ),
     (
         "years_advanced",
         "timeline_update",
         lambda _: YearsAdvanced(at=AT, years=1, year=1922, anchor_day=T0 // 86_400 + 1),
-        ["The Year Is Now 1922", "from 1921 to 1922, a year gone by"],
+        ["Timeline Update: ", "1922", "1921", "a year gone by"],
     ),
     (
         "reputation_adjusted",
@@ -682,7 +710,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ReputationAdjusted(
             at=AT, admin=ADMIN, player=BRAM, delta=5, before=0, after=5, reason="Fair play"
         ),
-        ["Reputation of Bram Adjusted", ADMIN, "+5", "from 0 to 5", "Fair play"],
+        ["Admin Action: ", "Bram", ADMIN, "+5", "0 to 5", "Fair play"],
     ),
     (
         "influence_adjusted",
@@ -697,7 +725,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             after=1,
             reason="Correction",
         ),
-        ["Influence of Bram Adjusted", "Industry", "-2", "from 3 to 1", "Correction"],
+        ["Admin Action: ", "Bram", "Industry", "-2", "3 to 1", "Correction"],
     ),
     (
         "expedition_cancelled",
@@ -705,37 +733,37 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ExpeditionCancelled(
             at=AT, code=_x("AX-Q"), by=ADMIN, reason="Storms", refund={Faction.ACADEMIA: 1}
         ),
-        ["Expedition AX-Q Cancelled", "Bram", "1 Academic Institutions", "Storms"],
+        ["Admin Action: Expedition AX-Q ", "Bram", "1 Academic Institutions", "Storms"],
     ),
     (
         "order_cancelled",
         "admin_action",
         lambda _: OrderCancelled(at=AT, order=OrderId("ORD-1"), reason="Stale", by=ADMIN),
-        ["Order ORD-1 Cancelled", "opportunity", "Stale", ADMIN],
+        ["Admin Action: Order ORD-1 ", "opportunity", "Stale", ADMIN],
     ),
     (
         "game_paused",
         "admin_action",
         lambda _: PauseStarted(at=AT, reason="Maintenance", source="admin", by=ADMIN),
-        ["The Game Is Paused", ADMIN, "Maintenance"],
+        ["Admin Action: ", ADMIN, "Maintenance"],
     ),
     (
         "game_paused_llm",
         "admin_action",
         lambda _: PauseStarted(at=AT, reason="The model failed for 11 minutes", source="llm"),
-        ["Presses Have Jammed", "The model failed for 11 minutes"],
+        ["Admin Action: ", "The model failed for 11 minutes"],
     ),
     (
         "game_resumed",
         "admin_action",
         lambda _: GameResumed(at=AT, by=ADMIN),
-        ["Play Resumes", ADMIN],
+        ["Admin Action: ", ADMIN],
     ),
     (
         "game_resumed_llm",
         "admin_action",
         lambda _: GameResumed(at=AT, source="llm"),
-        ["Presses Roll Again"],
+        ["Admin Action: ", "resume"],
     ),
     (
         "commitment_created",
@@ -743,7 +771,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda s: CommitmentCreated(
             at=AT, commitment=s.commitments[CommitmentId("COM-1")], by=ADMIN, reason="Season two"
         ),
-        ["Seasonal Commitment for Ada", "Gold", "Government", "29 January 2026", "Season two"],
+        ["Admin Action: ", "Ada", "Gold", "Government", "29 January 2026", "Season two"],
     ),
     (
         "commitment_ended",
@@ -755,13 +783,13 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             by=ADMIN,
             reason="Mercy",
         ),
-        ["Commitment COM-1 Ended", "cancelled", "Ada", "Mercy"],
+        ["Admin Action: Commitment COM-1 ", "cancelled", "Ada", "Mercy"],
     ),
     (
         "project_created",
         "admin_action",
         lambda s: ProjectCreated(at=AT, project=s.projects[ProjectId("PRJ-1")], by=ADMIN),
-        ["Industry Opens Project Grand Survey", "target of 10.0"],
+        ["Admin Action: ", "Industry", "Grand Survey", "target of 10.0", ADMIN],
     ),
     (
         "project_ended",
@@ -769,7 +797,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ProjectEnded(
             at=AT, project=ProjectId("PRJ-1"), status=RecordStatus.CANCELLED, by=ADMIN
         ),
-        ["Project Grand Survey Closed (cancelled)", "Industry"],
+        ["Admin Action: Project Grand Survey ", "cancelled", "Industry", ADMIN],
     ),
     (
         "invested",
@@ -783,7 +811,14 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             scholars=(AMES,),
             feeling=0.4,
         ),
-        ["Ada Backs Academic Institutions", "6 influence", "Chairs of Epigraphy", "took note: 1"],
+        [
+            "Faction Investment: ",
+            "Ada",
+            "Academic Institutions",
+            "6",
+            "Chairs of Epigraphy",
+            ": 1.",
+        ],
     ),
     (
         "endowed",
@@ -797,7 +832,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             symposium_paid=2,
             seasonal_paid=0,
         ),
-        ["Ada Gives 12", "12 Academic Institutions influence", "settles 2 in debts"],
+        ["Archive Endowment: ", "Ada", "12 Academic Institutions influence", "2 in debts"],
     ),
     (
         "commitment_charged",
@@ -813,7 +848,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             shortfall=1,
             debt_after=1,
         ),
-        ["Ada Pays Government", "pays 2 of 3", "Unpaid: 1"],
+        ["Seasonal Commitment: Ada ", "Government", "COM-1", "2", "3", "npaid: 1"],
     ),
     (
         "commitment_completed",
@@ -821,7 +856,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: CommitmentEnded(
             at=AT, commitment=CommitmentId("COM-1"), status=RecordStatus.COMPLETED, by="system"
         ),
-        ["Seasonal Commitment Complete: Ada and Government", "COM-1"],
+        ["Seasonal Commitment Complete: Ada ", "Government", "COM-1"],
     ),
     (
         "project_advanced",
@@ -829,7 +864,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         lambda _: ProjectAdvanced(
             at=AT, project=ProjectId("PRJ-1"), contributions={ADA: 1.5, BRAM: 0.5}, progress=2.0
         ),
-        ["Grand Survey Advances", "2.0 of 10.0", "20%", "Ada and Bram"],
+        ["Faction Project: Grand Survey ", "2.0 of 10.0", "20%", "Ada and Bram"],
     ),
     (
         "project_completed",
@@ -841,7 +876,7 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
             by="system",
             rewarded=(ADA, BRAM),
         ),
-        ["Faction Project Complete: Grand Survey", "Ada and Bram", "6 Industry"],
+        ["Faction Project Complete: ", "Grand Survey", "Ada and Bram", "6 Industry"],
     ),
 ]
 

@@ -17,6 +17,7 @@ from tests.press.world import REAL
 
 FILE = "press.yaml"
 Change = Callable[[dict[str, Any]], None]
+LONG_BULLETIN = "{player} {theory} {confidence} {supporters} {deadline}" + " blah" * 300
 
 
 def test_every_occasion_has_wording_within_its_fields() -> None:
@@ -115,16 +116,34 @@ BROKEN: list[tuple[Change, str, str, str]] = [
         "two-line-headline",
     ),
     (
-        _set("table_talk", "body", "{message} " + "blah " * 400),
-        "templates.table_talk.body",
-        "is 2009 characters long; the cap is 1500",
-        "body-too-long",
+        _set("recruitment_grudge", "body", "{scholar} " + "blah " * 120),
+        "templates.recruitment_grudge.body",
+        "is 609 characters long; the cap for academic_gossip is 600",
+        "gossip-body-too-long",
     ),
     (
-        _set("table_talk", "headline", "{player} " + "x" * 260),
-        "templates.table_talk.headline",
-        "is 269 characters long; the cap is 256",
-        "headline-too-long",
+        _set("table_talk", "body", "{message} " + "blah " * 299),
+        "templates.table_talk.body",
+        "is 1504 characters long; the cap for table_talk is 1500",
+        "table-talk-body-too-long",
+    ),
+    (
+        _set("recruitment_grudge", "headline", "{scholar} " + "x" * 191),
+        "templates.recruitment_grudge.headline",
+        "is 201 characters long; the cap for academic_gossip is 200",
+        "gossip-headline-too-long",
+    ),
+    (
+        _set("theory_submitted", "body", LONG_BULLETIN),
+        "templates.theory_submitted.body",
+        f"is {len(LONG_BULLETIN)} characters long; the cap for academic_bulletin is 1500",
+        "body-over-the-default-cap",
+    ),
+    (
+        _set("theory_submitted", "headline", "No. {number} " + "x" * 250),
+        "templates.theory_submitted.headline",
+        "is 263 characters long; the cap for academic_bulletin is 256",
+        "headline-over-the-default-cap",
     ),
     (
         _set("table_talk", "body", "{message!r}"),

@@ -120,3 +120,28 @@ def test_composing_twice_gives_the_same_press() -> None:
     journal, drafts, state = _replayed(SEEDS[0])
     assert compose(journal, state, REAL) == compose(journal, state, REAL)
     assert drafts == _replayed(SEEDS[0])[1]
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_headlines_are_varied_and_carry_context(seed: int) -> None:
+    _, drafts, state = _replayed(seed)
+    headlines = [d.headline for d in drafts]
+    assert len(set(headlines)) / len(headlines) >= 0.9
+    names = {p.display_name for p in state.players.values()}
+    names |= {s.name for s in (*state.scholars.values(), *state.retired.values())}
+    for draft in drafts:
+        speaker = draft.headline.removeprefix("Academic Gossip — ")
+        assert speaker not in names, draft.headline
+
+
+@pytest.mark.parametrize("seed", SEEDS[:2])
+def test_a_player_reminded_twice_reads_two_different_notices(seed: int) -> None:
+    _, drafts, _ = _replayed(seed)
+    reminders = [d for d in drafts if d.kind == "symposium_reminder"]
+    assert reminders
+    by_player: dict[tuple[str, str], list[PressDraft]] = {}
+    for draft in reminders:
+        by_player.setdefault((draft.meta["topic"], draft.meta["player"]), []).append(draft)
+    for pair in by_player.values():
+        assert len({d.headline for d in pair}) == len(pair)
+        assert len({d.body for d in pair}) == len(pair)
