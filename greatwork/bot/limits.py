@@ -26,6 +26,7 @@ AUTHOR: Final = 256
 EMBED_TOTAL: Final = 6000  # title + description + field names and values + footer + author
 EMBEDS_PER_MESSAGE: Final = 10
 FILES_PER_MESSAGE: Final = 10
+FILE_BYTES: Final = 10 * 1024 * 1024  # Discord's default upload limit per file (since 2024)
 NO_MENTIONS: Final[Mapping[str, Any]] = {"parse": [], "replied_user": False}
 """``allowed_mentions`` for every message the bot sends: player text never pings anyone."""
 
@@ -69,6 +70,10 @@ def post_problems(post: Post) -> list[str]:
         problems.append(f"{len(post.embeds)} embeds (at most {EMBEDS_PER_MESSAGE})")
     if len(post.files) > FILES_PER_MESSAGE:
         problems.append(f"{len(post.files)} files (at most {FILES_PER_MESSAGE})")
+    for attachment in post.files:
+        size = len(attachment.content.encode())
+        if size > FILE_BYTES:
+            problems.append(f"file {attachment.filename} has {size} bytes (at most {FILE_BYTES})")
     total = 0
     for n, embed in enumerate(post.embeds, start=1):
         problems.extend(f"embed {n}: {p}" for p in _embed_problems(embed))

@@ -6,7 +6,14 @@ import pytest
 
 from greatwork.bot import limits
 from greatwork.bot.guilds import campaign_of, guild_of, player_of, seed_of
-from greatwork.bot.limits import Post, check_post, embed_size, post_problems, split_text
+from greatwork.bot.limits import (
+    FILE_BYTES,
+    Post,
+    check_post,
+    embed_size,
+    post_problems,
+    split_text,
+)
 from greatwork.commands.spec import Attachment
 
 
@@ -119,3 +126,12 @@ def test_a_guild_seed_is_fixed_and_differs_between_guilds() -> None:
     assert seed_of(1) == seed_of(1)
     assert len({seed_of(g) for g in range(1, 200)}) == 199
     assert all(0 <= seed_of(g) < 2**32 for g in range(1, 50))
+
+
+def test_a_file_over_discords_upload_limit_is_a_problem() -> None:
+    fits = Attachment(filename="log.json", content="x" * FILE_BYTES)
+    assert post_problems(Post(files=(fits,))) == []
+    big = Attachment(filename="big.json", content="é" * (FILE_BYTES // 2 + 1))  # 2 bytes each
+    assert post_problems(Post(files=(big,))) == [
+        f"file big.json has {FILE_BYTES + 2} bytes (at most {FILE_BYTES})"
+    ]
