@@ -200,6 +200,7 @@ class Gateway:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """The websocket endpoint (both the gateway URL and the resume URL)."""
         self.urls.append(request.path_qs)
+        self.notifier.poke()  # a held connection sends nothing more: waiters must see it now
         ws = web.WebSocketResponse(max_msg_size=0)
         await ws.prepare(request)
         connection = Connection(ws, compress=request.query.get("compress") == "zlib-stream")
