@@ -4,7 +4,12 @@ Without a token the server still runs: the journal, the campaigns and their dige
 configured schedule, so nothing is missed; the local table in the browser (issue 7) will be
 its front end. With a token, the bot connects to the Discord API at ``settings.discord_api``
 (Discord's own by default, or a Discord-compatible server such as the tests' loopback
-emulator) and the Gazette outbox posts what the campaigns publish.
+emulator) and the Gazette outbox posts what the campaigns publish, and tells the admins of a
+pause, a resume, a digest that waits and a text moderation blocked.
+
+With a language model configured (``llm_mode``, ``llm_url``, ``llm_model``: docs/llm.md), the
+server voices the press before it is published (``GameServer(voice=...)``); the client's
+session is closed after the server stopped.
 
 :class:`Service` holds the running parts; the end-to-end tests start one with a virtual clock,
 so they drive the same wiring as production. Shutdown runs in order: the outbox finishes the
@@ -29,6 +34,7 @@ if TYPE_CHECKING:
     from greatwork.bot.app import GreatworkBot
     from greatwork.bot.channels import ChannelBook
     from greatwork.bot.outbox import Outbox
+    from greatwork.llm.voice import Backend
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +74,8 @@ class Service:
     ) -> None:
         self.settings = settings
         self._on_bot = on_bot
-        self.server = GameServer(settings, load_content(), clock=clock)
+        self.voice = _voice(settings)
+        self.server = GameServer(settings, load_content(), clock=clock, voice=self.voice)
         self.bot: GreatworkBot | None = None
         self.channels: ChannelBook | None = None
         self.outbox: Outbox | None = None
@@ -176,7 +183,32 @@ class Service:
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await self._runner
         finally:
-            await self.server.stop()
+            try:
+                await self.server.stop()
+            finally:
+                close = getattr(self.voice, "close", None)
+                if close is not None:
+                    await close()  # the LLM client's HTTP session
+
+
+def _voice(settings: Settings) -> Backend | None:
+    """The persona voice's backend the settings ask for, or None (the default: off)."""
+    if settings.llm_backend == "off":
+        log.info("persona voice off: the Gazette prints its templates (docs/llm.md)")
+        return None
+    from greatwork.llm.voice import backend_from_settings  # noqa: PLC0415 (only when used)
+
+    backend = backend_from_settings(settings)
+    if settings.llm_backend == "mock":
+        log.info("persona voice: mock mode, no model is called")
+    else:
+        log.info(
+            "persona voice on: model %s at %s (auto-resume %s)",
+            settings.llm_model,
+            settings.llm_url,
+            "on" if settings.llm_auto_resume else "off",
+        )
+    return backend
 
 
 async def serve(settings: Settings) -> None:

@@ -8,6 +8,13 @@ The event loop never blocks on an actor: it asks with :func:`~greatwork.actors.b
 and actors reach the loop only through ``call_soon_threadsafe``. A command's reply waits until
 its events are committed. Shutdown stops the clock, the campaigns (which finish their queued
 messages), flushes the journal and closes it; every actor is stopped in a ``finally``.
+
+With a persona-voice backend (``voice=``), released press passes through a
+:class:`~greatwork.actors.voice_stage.VoiceStage` before it reaches the subscribers: each
+campaign's releases wait in order while their items are rewritten and the rewrites journaled.
+Without one, releases reach the subscribers at once. Alert subscribers
+(:meth:`GameServer.subscribe_alerts`) also get :class:`~greatwork.actors.alerts.AdminAlert`
+notices: a pause, a resume, a digest that waits, a text moderation blocked.
 """
 
 from __future__ import annotations
@@ -28,11 +35,12 @@ from typing import TYPE_CHECKING, Any
 import pykka
 
 from greatwork.actors import messages as m
-from greatwork.actors.base import ask_async
+from greatwork.actors.alerts import AdminAlert, alerts_for, waiting_alert
+from greatwork.actors.base import GreatworkActor, ask_async
 from greatwork.actors.campaign import CampaignActor, CampaignDeps, Composer, NewCampaign
 from greatwork.actors.clock import ClockActor, SystemClock, VirtualClock
 from greatwork.actors.press_desk import PressDeskActor
-from greatwork.actors.press_rows import press_item
+from greatwork.actors.press_rows import press_item, press_row
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.actors.supervisor import SupervisorActor, SupervisorHooks
 from greatwork.actors.types import ActorFailedError, JournalEntry, Outcome, UnavailableError
@@ -53,7 +61,11 @@ from greatwork.store import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from greatwork.actors.game import CampaignGame
+    from greatwork.actors.voice_stage import VoiceStage
+    from greatwork.llm.voice import Backend
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +82,8 @@ class PressReleased:
 
 
 Notice = PressReleased | m.DigestDone
+AlertNotice = Notice | AdminAlert
+"""What an alert subscriber gets: every notice, and the admins' alerts."""
 
 
 @dataclass(slots=True)
@@ -84,8 +98,35 @@ class _Campaign:
     new: NewCampaign | None = None  # how to create it again if its first batch never landed
 
 
+class _TickRelay(GreatworkActor):
+    """Hands the clock's ticks to the server's loop (waiting digests, the model's probe)."""
+
+    def __init__(self, ticked: Callable[[Instant], None]) -> None:
+        super().__init__("server:ticks")
+        self._ticked = ticked
+
+    def handle(self, message: object) -> object:
+        """Forward a tick; answer a barrier."""
+        match message:
+            case m.Tick(now=now):
+                self._ticked(now)
+                return None
+            case m.Barrier():
+                return None
+        raise TypeError(f"{self.key} does not handle {type(message).__name__}")
+
+
 class GameServer:
-    """One process's game: every campaign in one journal file."""
+    """One process's game: every campaign in one journal file.
+
+    Args:
+        settings: the process's settings.
+        content: the game's content.
+        clock: the game clock (the system clock by default).
+        compose: turns events into press drafts (the Gazette's composer by default).
+        voice: the persona voice's backend (``greatwork.llm.voice.backend_from_settings``);
+            None (the default) publishes every release as its template wrote it.
+    """
 
     def __init__(
         self,
@@ -94,6 +135,7 @@ class GameServer:
         *,
         clock: SystemClock | VirtualClock | None = None,
         compose: Composer | None = None,
+        voice: Backend | None = None,
     ) -> None:
         self.settings = settings
         self.content = content
@@ -109,8 +151,26 @@ class GameServer:
         self._campaigns: dict[CampaignId, _Campaign] = {}
         self._staged: dict[CampaignId, list[m.Accepted]] = defaultdict(list)
         self._subscribers: dict[CampaignId | None, list[asyncio.Queue[Notice]]] = defaultdict(list)
+        self._alert_subscribers: dict[CampaignId | None, list[asyncio.Queue[AlertNotice]]] = (
+            defaultdict(list)
+        )
+        self._alerted: dict[CampaignId, set[str]] = defaultdict(set)
         self._supervisor: pykka.ActorRef[Any] | None = None
         self._clock_ref: pykka.ActorRef[Any] | None = None
+        self._relay: pykka.ActorRef[Any] | None = None
+        self._voice: VoiceStage | None = None
+        if voice is not None:
+            from greatwork.actors.voice_stage import VoiceStage  # noqa: PLC0415 (aiohttp only when used)
+
+            self._voice = VoiceStage(
+                voice,
+                publish=self._publish,
+                execute=self.execute,
+                state_of=self._committed_or_none,
+                record_voice=self._record_voice,
+                now=self.clock.now,
+                auto_resume=settings.llm_auto_resume,
+            )
         self._creating: dict[CampaignId, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._closing = False
         # Blocking waits (an actor stopping) run here, never in the loop's default executor.
@@ -136,6 +196,9 @@ class GameServer:
                 window=self.settings.restart_window,
             )
             self._clock_ref = ClockActor.start(self.clock, self.schedule)
+            relay: pykka.ActorRef[Any] = _TickRelay.start(self._threadsafe_ticked)
+            self._relay = relay
+            self._clock_ref.tell(m.Register("server:ticks", relay))
             for row in await self.store.campaigns():
                 await self._start_campaign(CampaignId(row.campaign_id), None)
             # What start-up built lives as long as the server: keep it out of every later full
@@ -152,15 +215,20 @@ class GameServer:
             return
         self._closing = True
         try:
-            if self._clock_ref is not None:
-                self._clock_ref.stop(block=False)
+            # Only this server's own actors: another server in the process keeps its own.
             refs = [
                 ref
-                for campaign in self._campaigns.values()
-                for ref in (campaign.ref, campaign.desk)
+                for ref in (
+                    self._clock_ref,
+                    self._relay,
+                    *(r for c in self._campaigns.values() for r in (c.ref, c.desk)),
+                )
                 if ref is not None
             ]
             await self._blocking(_stop_all, refs)
+            await asyncio.sleep(0)  # the desks' last releases reach the voice stage
+            if self._voice is not None:
+                await self._voice.stop()  # what waits for the model goes out as written
             if self._supervisor is not None:
                 await self._blocking(_stop_all, [self._supervisor])
             await self._blocking(
@@ -169,7 +237,6 @@ class GameServer:
             if self.store is not None:
                 await self.store.close()
         finally:
-            await self._blocking(_stop_registry)
             self._executor.shutdown(wait=True)
             gc.unfreeze()  # what start() froze may go now
 
@@ -309,6 +376,9 @@ class GameServer:
     def _threadsafe_gave_up(self, key: str, reason: str) -> None:
         self._call(self._gave_up, key, reason)
 
+    def _threadsafe_ticked(self, now: Instant) -> None:
+        self._call(self._ticked, now)
+
     # --- on the loop ------------------------------------------------------------------------------
 
     def _committed(self, campaign_id: str, last_seq: int) -> None:
@@ -321,8 +391,18 @@ class GameServer:
         staged[:] = [a for a in staged if a.last_seq > last_seq]
         every = self.settings.snapshot_every
         for accepted in done:
+            before = campaign.committed
             if campaign.committed is None or campaign.committed.seq < accepted.state.seq:
                 campaign.committed = accepted.state
+            for alert in alerts_for(
+                cid,
+                accepted.first_seq,
+                accepted.events,
+                before,
+                accepted.state,
+                auto_resume=self.settings.llm_auto_resume,
+            ):
+                self._alert(alert)
             if accepted.state.seq // every > accepted.first_seq // every:
                 self._snapshot(cid, accepted.state)
             if accepted.press or accepted.digests:
@@ -363,11 +443,53 @@ class GameServer:
     def _released(
         self, campaign_id: CampaignId, items: tuple[PressItem | m.DigestDone, ...]
     ) -> None:
+        if self._voice is not None:
+            self._voice.release(campaign_id, items)  # published once voiced, in order
+        else:
+            self._publish(campaign_id, items)
+
+    def _publish(
+        self, campaign_id: CampaignId, items: tuple[PressItem | m.DigestDone, ...]
+    ) -> None:
         for item in items:
             if isinstance(item, m.DigestDone):
                 self._notify(campaign_id, item)
             else:
                 self._notify(campaign_id, PressReleased(campaign_id, item))
+
+    def _ticked(self, now: Instant) -> None:
+        """A clock tick: tell the admins of a digest that waits; probe a model that paused."""
+        if self._closing:
+            return
+        for cid, campaign in self._campaigns.items():
+            state = campaign.committed
+            if state is None or state.pause is None:
+                continue
+            alert = waiting_alert(cid, state, self.schedule, now)
+            if alert is not None and alert.key not in self._alerted[cid]:
+                self._alerted[cid].add(alert.key)
+                self._alert(alert)
+        if self._voice is not None:
+            self._voice.tick(list(self._campaigns), now)
+
+    def _committed_or_none(self, campaign_id: CampaignId) -> CampaignState | None:
+        campaign = self._campaigns.get(campaign_id)
+        return None if campaign is None else campaign.committed
+
+    async def _record_voice(self, campaign_id: CampaignId, item: PressItem) -> bool:
+        row = press_row(item)
+        return await self._require_store().record_voice(
+            campaign_id, item.id, body=row.body, meta=row.meta, at=int(self.clock.now())
+        )
+
+    def _alert(self, alert: AdminAlert) -> None:
+        log.info("%s: admin alert %s: %s", alert.campaign_id, alert.key, alert.title)
+        queues = (
+            *self._alert_subscribers.get(alert.campaign_id, ()),
+            *self._alert_subscribers.get(None, ()),
+        )
+        for queue in queues:
+            queue.put_nowait(alert)
 
     def _restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
         kind, _, ident = key.partition(":")
@@ -386,6 +508,11 @@ class GameServer:
     def _notify(self, campaign_id: CampaignId, notice: Notice) -> None:
         for queue in (*self._subscribers.get(campaign_id, ()), *self._subscribers.get(None, ())):
             queue.put_nowait(notice)
+        for alerts in (
+            *self._alert_subscribers.get(campaign_id, ()),
+            *self._alert_subscribers.get(None, ()),
+        ):
+            alerts.put_nowait(notice)
 
     # --- the API the front ends use ---------------------------------------------------------------
 
@@ -395,11 +522,25 @@ class GameServer:
         self._subscribers[campaign_id].append(queue)
         return queue
 
-    def unsubscribe(self, queue: asyncio.Queue[Notice]) -> None:
+    def subscribe_alerts(self, campaign_id: CampaignId | None = None) -> asyncio.Queue[AlertNotice]:
+        """Like :meth:`subscribe`, with the admins' alerts (:class:`AdminAlert`) as well."""
+        queue: asyncio.Queue[AlertNotice] = asyncio.Queue()
+        self._alert_subscribers[campaign_id].append(queue)
+        return queue
+
+    def unsubscribe(self, queue: asyncio.Queue[Notice] | asyncio.Queue[AlertNotice]) -> None:
         """Stop filling ``queue``."""
         for queues in self._subscribers.values():
             if queue in queues:
-                queues.remove(queue)
+                queues.remove(queue)  # type: ignore[arg-type]
+        for alert_queues in self._alert_subscribers.values():
+            if queue in alert_queues:
+                alert_queues.remove(queue)  # type: ignore[arg-type]
+
+    @property
+    def voice(self) -> VoiceStage | None:
+        """The persona voice's stage, when a backend is configured."""
+        return self._voice
 
     def game(self, campaign_id: CampaignId) -> CampaignGame:
         """The catalogue's view of one campaign."""
@@ -474,17 +615,30 @@ class GameServer:
         )
 
     async def settle(self, campaign_id: CampaignId | None = None) -> None:
-        """Wait until every campaign (or one) has handled its messages, committed and released."""
+        """Wait until every campaign (or one) has handled its messages, committed and released.
+
+        With a persona voice, also until its stage is idle (every release voiced and
+        published, every probe done), and again if that work committed more.
+        """
         ids = [campaign_id] if campaign_id is not None else list(self._campaigns)
         store = self._require_store()
-        for cid in ids:
-            seq = await self.ask(cid, m.Barrier())
-            if seq > 0:
-                await store.wait_durable(cid, seq - 1)
-        await store.flush()
-        for cid in ids:
-            await ask_async(self._campaign(cid).desk, m.Barrier(), self.settings.ask_timeout)
-        await asyncio.sleep(0)  # let the released items reach the subscribers' queues
+        while True:
+            mark = -1 if self._voice is None else self._voice.activity
+            for cid in ids:
+                seq = await self.ask(cid, m.Barrier())
+                if seq > 0:
+                    await store.wait_durable(cid, seq - 1)
+            await store.flush()
+            for cid in ids:
+                await ask_async(self._campaign(cid).desk, m.Barrier(), self.settings.ask_timeout)
+            if self._relay is not None:
+                await ask_async(self._relay, m.Barrier(), self.settings.ask_timeout)
+            await asyncio.sleep(0)  # let the released items reach the subscribers' queues
+            if self._voice is None:
+                return
+            await self._voice.idle()
+            if self._voice.activity == mark:
+                return
 
     async def advance(self, to: Instant) -> None:
         """Move the virtual clock to ``to`` one slot at a time, ticking every campaign.
@@ -565,11 +719,6 @@ class GameServer:
         if self.store is None:
             raise UnavailableError("The server is not running.")
         return self.store
-
-
-def _stop_registry() -> None:
-    """Stop any actor still running (the last line of defence against a hang at exit)."""
-    pykka.ActorRegistry.stop_all(block=True, timeout=_STOP_TIMEOUT)
 
 
 def _stop_all(refs: Sequence[pykka.ActorRef[Any]]) -> None:

@@ -1,4 +1,10 @@
-"""Pausing and resuming the game (section 3.14): by an admin, or after sustained LLM failure."""
+"""Pausing and resuming the game (section 3.14): by an admin, or after sustained LLM failure.
+
+The server reports each persona-voice call's outcome with :class:`RecordLlmOutcome`. Only what
+changes something is journaled: the start of a failure streak, the pause it causes after
+:data:`LLM_PAUSE_AFTER` seconds, the end of a streak, and the resume a success brings when
+``llm_auto_resume`` is on. Failures in the middle of a streak record nothing.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +43,7 @@ class GameResumed(Event):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LlmFailureRecorded(Event):
-    """A language-model call failed; ``since`` is when the current failure streak began."""
+    """A language-model failure streak began at ``since`` (later failures are not journaled)."""
 
     since: Instant
 
@@ -87,6 +93,38 @@ class ResumeGame(Command):
     allowed_while_paused: ClassVar[bool] = True
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RecordLlmOutcome(Command):
+    """The server: one persona-voice call failed (``ok`` False) or succeeded (``ok`` True).
+
+    It needs no player and runs while the game is paused (a success may lift an ``llm``
+    pause). A failure is a call that failed (a timeout, a refused connection, a 429 or 5xx
+    after the retries, an invalid answer); an answer discarded by moderation, the facts check
+    or the caps is not an outage and is not reported.
+
+    Attributes:
+        ok: whether the model answered.
+        auto_resume: whether a success lifts a pause the model caused (``llm_auto_resume``).
+    """
+
+    ok: bool
+    auto_resume: bool = True
+
+    player_command: ClassVar[bool] = False
+    allowed_while_paused: ClassVar[bool] = True
+
+
+@decides(RecordLlmOutcome)
+def _record_llm_outcome(tx: Tx, cmd: RecordLlmOutcome, ctx: Context) -> None:
+    del ctx
+    if cmd.ok:
+        events = llm_succeeded(tx.state, cmd.at, auto_resume=cmd.auto_resume)
+    else:
+        events = llm_failed(tx.state, cmd.at)
+    for event in events:
+        tx.emit(event)
+
+
 @decides(PauseGame)
 def _pause(tx: Tx, cmd: PauseGame, ctx: Context) -> None:
     del ctx
@@ -107,7 +145,9 @@ def _resume(tx: Tx, cmd: ResumeGame, ctx: Context) -> None:
 def llm_failed(state: CampaignState, at: Instant) -> tuple[Event, ...]:
     """Events for one LLM failure: start the streak, or pause after 600 s of failures.
 
-    D14: every failure counts, whether or not the template stood in for the output.
+    The first failure journals the streak's start; a failure :data:`LLM_PAUSE_AFTER` seconds
+    or more after it pauses the game with the source ``llm`` (unless it is paused already).
+    Any other failure changes nothing and journals nothing.
     """
     since = state.llm_failing_since
     if since is None:
@@ -115,18 +155,21 @@ def llm_failed(state: CampaignState, at: Instant) -> tuple[Event, ...]:
     if at - since >= LLM_PAUSE_AFTER and state.pause is None:
         minutes = (at - since) // 60
         reason = f"The language model has failed for {minutes} minutes"
-        return (
-            LlmFailureRecorded(at=at, since=since),
-            PauseStarted(at=at, reason=reason, source=SOURCE_LLM),
-        )
-    return (LlmFailureRecorded(at=at, since=since),)
+        return (PauseStarted(at=at, reason=reason, source=SOURCE_LLM),)
+    return ()
 
 
-def llm_succeeded(state: CampaignState, at: Instant) -> tuple[Event, ...]:
-    """Events for one LLM success: clear the streak and lift a pause the LLM caused."""
+def llm_succeeded(
+    state: CampaignState, at: Instant, *, auto_resume: bool = True
+) -> tuple[Event, ...]:
+    """Events for one LLM success: clear the streak; lift an ``llm`` pause if ``auto_resume``.
+
+    A pause an admin started is never lifted by the model; nor is an ``llm`` pause when
+    ``auto_resume`` is off (then only ``/gw_admin resume_game`` lifts it).
+    """
     events: list[Event] = []
     if state.llm_failing_since is not None:
         events.append(LlmRecovered(at=at))
-    if state.pause is not None and state.pause.source == SOURCE_LLM:
+    if auto_resume and state.pause is not None and state.pause.source == SOURCE_LLM:
         events.append(GameResumed(at=at, source=SOURCE_LLM))
     return tuple(events)

@@ -107,6 +107,22 @@ MIGRATIONS: tuple[Migration, ...] = (
         CREATE INDEX events_digests ON events (campaign_id, at) WHERE kind = 'DigestCompleted';
         """,
     ),
+    Migration(
+        3,
+        # The persona voice (issue 5): a model's accepted rewrite of a press release, written
+        # once after the release's template was journaled. The template stays in ``press``;
+        # the readers return the voiced body and meta where there is one.
+        """
+        CREATE TABLE press_voice (
+            campaign_id TEXT NOT NULL,
+            id INTEGER NOT NULL,
+            body TEXT NOT NULL,
+            meta TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (campaign_id, id)
+        );
+        """,
+    ),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -23,6 +23,13 @@ from greatwork.store.records import (
 from greatwork.store.rows import CampaignRow, EventRow, JournalRow, Loaded, PressRow, SnapshotRow
 
 _PRESS = "id, seq, kind, headline, body, meta, at, release_at, digest"
+# Every press read sees the voiced body and meta of a release that has one (schema 3); the
+# template stays in ``press`` and :meth:`JournalReader.press_template` returns it.
+_VOICED = (
+    "p.id, p.seq, p.kind, p.headline, COALESCE(v.body, p.body), COALESCE(v.meta, p.meta),"
+    " p.at, p.release_at, p.digest"
+)
+_FROM = "press p LEFT JOIN press_voice v ON v.campaign_id = p.campaign_id AND v.id = p.id"
 _FOLD = "gw_casefold"
 
 
@@ -130,8 +137,8 @@ class JournalReader:
         pending = [
             PressRow(*row)
             for row in await conn.execute_fetchall(
-                f"SELECT {_PRESS} FROM press WHERE campaign_id = ? AND release_at > ?"  # noqa: S608 (constant column list)
-                " ORDER BY release_at, id",
+                f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ? AND p.release_at > ?"  # noqa: S608 (constant column list)
+                " ORDER BY p.release_at, p.id",
                 (campaign_id, -1 if latest is None else latest),
             )
         ]
@@ -211,25 +218,36 @@ class JournalReader:
             kinds: keep only these press kinds (all when empty).
         """
         _positive("limit", limit)
-        where = ["campaign_id = ?", "release_at <= ?"]
+        where = ["p.campaign_id = ?", "p.release_at <= ?"]
         params: list[object] = [campaign_id, released_by]
         if query:
             folded = query.casefold()
-            where.append(f"(instr({_FOLD}(headline), ?) > 0 OR instr({_FOLD}(body), ?) > 0)")
+            body = "COALESCE(v.body, p.body)"
+            where.append(f"(instr({_FOLD}(p.headline), ?) > 0 OR instr({_FOLD}({body}), ?) > 0)")
             params += [folded, folded]
         if kinds:
-            where.append(f"kind IN ({', '.join('?' * len(kinds))})")
+            where.append(f"p.kind IN ({', '.join('?' * len(kinds))})")
             params += list(kinds)
         params.append(limit)
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_PRESS} FROM press WHERE {' AND '.join(where)}"  # noqa: S608 (placeholders only; values are bound)
-            " ORDER BY release_at DESC, id DESC LIMIT ?",
+            f"SELECT {_VOICED} FROM {_FROM} WHERE {' AND '.join(where)}"  # noqa: S608 (placeholders only; values are bound)
+            " ORDER BY p.release_at DESC, p.id DESC LIMIT ?",
             params,
         )
         return [PressRow(*row) for row in rows]
 
     async def press_item(self, campaign_id: str, press_id: int) -> PressRow | None:
         """One press release by its number, released or not; None when there is none."""
+        rows = list(
+            await self._conn.execute_fetchall(
+                f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ? AND p.id = ?",  # noqa: S608 (constant column list)
+                (campaign_id, press_id),
+            )
+        )
+        return PressRow(*rows[0]) if rows else None
+
+    async def press_template(self, campaign_id: str, press_id: int) -> PressRow | None:
+        """One press release as its template wrote it, voiced or not; None when there is none."""
         rows = list(
             await self._conn.execute_fetchall(
                 f"SELECT {_PRESS} FROM press WHERE campaign_id = ? AND id = ?",  # noqa: S608 (constant column list)
@@ -241,8 +259,8 @@ class JournalReader:
     async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
         """Releases with ``after < release_at <= upto``, oldest first: one Gazette's contents."""
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_PRESS} FROM press WHERE campaign_id = ?"  # noqa: S608 (constant column list)
-            " AND release_at > ? AND release_at <= ? ORDER BY release_at, id",
+            f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ?"  # noqa: S608 (constant column list)
+            " AND p.release_at > ? AND p.release_at <= ? ORDER BY p.release_at, p.id",
             (campaign_id, after, upto),
         )
         return [PressRow(*row) for row in rows]

@@ -34,17 +34,19 @@ from greatwork.store.rows import (
     WriterStats,
     check_batch,
 )
+from greatwork.store.voice import VoiceRecords
 from greatwork.store.writer import JournalWriter
 
 log = logging.getLogger(__name__)
 
 
-class Store(OutboxRecords):
+class Store(OutboxRecords, VoiceRecords):
     """An open journal. Build it with :meth:`open`; close it with :meth:`close`.
 
     Every method runs on the event loop that opened it, except :meth:`submit_threadsafe`,
     which any thread may call. The channel and outbox methods come from
-    :class:`~greatwork.store.outbox.OutboxRecords`.
+    :class:`~greatwork.store.outbox.OutboxRecords`, the persona voice's write
+    (:meth:`record_voice`) from :class:`~greatwork.store.voice.VoiceRecords`.
     """
 
     def __init__(
@@ -295,7 +297,11 @@ class Store(OutboxRecords):
         query: str | None = None,
         kinds: Sequence[str] = (),
     ) -> list[PressRow]:
-        """Released press, newest first, optionally searched and filtered by kind."""
+        """Released press, newest first, optionally searched and filtered by kind.
+
+        Here and in every press read, a release the persona voice rewrote comes with its
+        voiced body and meta (:meth:`record_voice`).
+        """
         return await self._reader.press(
             campaign_id, released_by=released_by, limit=limit, query=query, kinds=kinds
         )
@@ -303,6 +309,10 @@ class Store(OutboxRecords):
     async def press_item(self, campaign_id: str, press_id: int) -> PressRow | None:
         """One press release by number, or None."""
         return await self._reader.press_item(campaign_id, press_id)
+
+    async def press_template(self, campaign_id: str, press_id: int) -> PressRow | None:
+        """One press release as its template wrote it (without its voice), or None."""
+        return await self._reader.press_template(campaign_id, press_id)
 
     async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
         """Press released in ``(after, upto]``, oldest first."""

@@ -1,7 +1,8 @@
 """Pause and resume (section 3.14): admin commands and the LLM failure streak (scenario 19).
 
-Section 0 (D14) changes the reference: every LLM failure counts toward the pause, fallback or
-not, and (as in [H]) any success lifts a pause the LLM caused.
+Section 0 (D14) changes the reference: every failed LLM call counts toward the pause, fallback
+or not, and (as in [H]) a success lifts a pause the LLM caused when ``llm_auto_resume`` is on.
+Only the start of a streak, the pause, the end of a streak and the resume are journaled.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from greatwork.rules.pause import (
     LlmRecovered,
     PauseGame,
     PauseStarted,
+    RecordLlmOutcome,
     ResumeGame,
     llm_failed,
     llm_succeeded,
@@ -125,9 +127,11 @@ def test_scenario_19_llm_failures_pause_after_600_seconds() -> None:
     assert state.llm_failing_since == T0
     assert not state.paused
 
+    # Failures inside the streak journal nothing.
+    assert llm_failed(state, _at(300)) == ()
+
     second = llm_failed(state, _at(601))
     assert second == (
-        LlmFailureRecorded(at=_at(601), since=T0),
         PauseStarted(
             at=_at(601), reason="The language model has failed for 10 minutes", source="llm"
         ),
@@ -137,6 +141,9 @@ def test_scenario_19_llm_failures_pause_after_600_seconds() -> None:
         reason="The language model has failed for 10 minutes", source="llm", since=_at(601)
     )
     assert state.llm_failing_since == T0
+
+    # While paused, more failures journal nothing.
+    assert llm_failed(state, _at(1300)) == ()
 
     # A success lifts the llm pause and clears the streak.
     recovered = llm_succeeded(state, _at(700))
@@ -150,15 +157,20 @@ def test_scenario_19_llm_failures_pause_after_600_seconds() -> None:
 def test_llm_pause_threshold(elapsed: int, pauses: bool) -> None:
     state = make_state(llm_failing_since=T0)
     events = llm_failed(state, _at(elapsed))
-    assert events[0] == LlmFailureRecorded(at=_at(elapsed), since=T0)
-    assert len(events) == (2 if pauses else 1)
+    assert len(events) == (1 if pauses else 0)
     assert _replays(state, events).paused is pauses
+    assert _replays(state, events).llm_failing_since == T0
 
 
 def test_llm_failure_while_admin_paused_keeps_the_admin_pause() -> None:
     state = make_state(llm_failing_since=T0, pause=ADMIN_PAUSE)
-    events = llm_failed(state, _at(1200))
-    assert events == (LlmFailureRecorded(at=_at(1200), since=T0),)
+    assert llm_failed(state, _at(1200)) == ()
+
+
+def test_llm_first_failure_while_admin_paused_starts_the_streak() -> None:
+    state = make_state(pause=ADMIN_PAUSE)
+    events = llm_failed(state, _at(5))
+    assert events == (LlmFailureRecorded(at=_at(5), since=_at(5)),)
     assert _replays(state, events).pause == ADMIN_PAUSE
 
 
@@ -180,3 +192,58 @@ def test_llm_success_lifts_an_llm_pause_even_without_a_streak() -> None:
     events = llm_succeeded(state, _at(30))
     assert events == (GameResumed(at=_at(30), source="llm"),)
     assert _replays(state, events) == dataclasses.replace(state, pause=None, seq=1)
+
+
+def test_llm_success_without_auto_resume_keeps_the_llm_pause() -> None:
+    state = make_state(pause=LLM_PAUSE, llm_failing_since=T0)
+    events = llm_succeeded(state, _at(30), auto_resume=False)
+    assert events == (LlmRecovered(at=_at(30)),)
+    after = _replays(state, events)
+    assert after.pause == LLM_PAUSE
+    assert after.llm_failing_since is None
+
+
+# --- RecordLlmOutcome ---------------------------------------------------------------------------
+
+SERVER = PlayerId("server")
+
+
+def _outcome(at: int, *, ok: bool, auto_resume: bool = True) -> RecordLlmOutcome:
+    return RecordLlmOutcome(actor=SERVER, at=_at(at), ok=ok, auto_resume=auto_resume)
+
+
+def test_record_llm_outcome_journals_the_streak_the_pause_and_the_resume() -> None:
+    state = make_state()
+    result = run(state, _outcome(0, ok=False))
+    assert result.events == (LlmFailureRecorded(at=T0, since=T0),)
+    assert SERVER not in result.state.players  # no player is made for the server
+    state = result.state
+    assert run(state, _outcome(120, ok=False)).events == ()
+    result = run(state, _outcome(600, ok=False))
+    assert result.events == (
+        PauseStarted(
+            at=_at(600), reason="The language model has failed for 10 minutes", source="llm"
+        ),
+    )
+    state = result.state
+    # Allowed while paused: a failure changes nothing, a success resumes.
+    assert run(state, _outcome(660, ok=False)).events == ()
+    result = run(state, _outcome(720, ok=True))
+    assert result.events == (LlmRecovered(at=_at(720)), GameResumed(at=_at(720), source="llm"))
+    assert not result.state.paused
+
+
+def test_record_llm_outcome_without_auto_resume_leaves_the_pause_to_an_admin() -> None:
+    state = make_state(pause=LLM_PAUSE, llm_failing_since=T0)
+    result = run(state, _outcome(60, ok=True, auto_resume=False))
+    assert result.events == (LlmRecovered(at=_at(60)),)
+    assert result.state.pause == LLM_PAUSE
+    resumed = run(result.state, ResumeGame(actor=ADMIN, at=_at(90)))
+    assert resumed.events == (GameResumed(at=_at(90), by=ADMIN, source="admin"),)
+
+
+def test_record_llm_outcome_success_without_streak_journals_nothing() -> None:
+    state = make_state([make_player("p1")])
+    result = run(state, _outcome(5, ok=True))
+    assert result.events == ()
+    assert result.state == state

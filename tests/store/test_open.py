@@ -31,7 +31,7 @@ async def test_a_missing_file_is_created_with_its_folder_and_migrated(db_path: P
         assert store.path == db_path
         assert await store.campaigns() == []
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 3
         assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
@@ -80,11 +80,11 @@ async def test_an_empty_file_is_taken_as_new(db_path: Path) -> None:
 async def test_a_failed_migration_is_rolled_back(db_path: Path) -> None:
     async with await Store.open(db_path):
         pass
-    broken = (*MIGRATIONS, Migration(3, "CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);"))
-    with pytest.raises(StoreError, match=r"schema version 3 \(no such table: nowhere\); it keeps"):
+    broken = (*MIGRATIONS, Migration(4, "CREATE TABLE extra (x); INSERT INTO nowhere VALUES (1);"))
+    with pytest.raises(StoreError, match=r"schema version 4 \(no such table: nowhere\); it keeps"):
         await Store.open(db_path, migrations=broken)
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert "extra" not in names
 
@@ -92,12 +92,12 @@ async def test_a_failed_migration_is_rolled_back(db_path: Path) -> None:
 async def test_a_later_migration_applies_and_then_an_older_greatwork_refuses(
     db_path: Path,
 ) -> None:
-    three = (*MIGRATIONS, Migration(3, "CREATE TABLE extra (x INTEGER);"))
-    async with await Store.open(db_path, migrations=three):
+    four = (*MIGRATIONS, Migration(4, "CREATE TABLE extra (x INTEGER);"))
+    async with await Store.open(db_path, migrations=four):
         pass
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
-    with pytest.raises(SchemaTooNewError, match="schema version 3; this greatwork knows"):
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    with pytest.raises(SchemaTooNewError, match="schema version 4; this greatwork knows"):
         await Store.open(db_path)
 
 
@@ -202,7 +202,7 @@ def _other_app_version_only(path: Path) -> None:
         (
             _newer,
             SchemaTooNewError,
-            "has schema version 7; this greatwork knows versions up to 2: upgrade greatwork",
+            "has schema version 7; this greatwork knows versions up to 3: upgrade greatwork",
         ),
         (_other_app_tables, ForeignDatabaseError, "belongs to another program"),
         (_other_app_id, ForeignDatabaseError, r"application_id 0x4d2"),

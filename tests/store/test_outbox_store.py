@@ -44,7 +44,7 @@ async def test_a_version_1_file_migrates_to_2_and_keeps_every_event(db_path: Pat
         assert await store.outbox_rows() == []
         assert await store.channels() == []
     with peek(db_path) as conn:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 2
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION == 3
     assert [(r.seq, r.at, r.kind, r.data) for r in kept] == [
         (r.seq, r.at, r.kind, r.data) for r in rows
     ]

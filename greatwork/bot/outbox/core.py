@@ -1,4 +1,10 @@
-"""The :class:`Outbox`: its life, the notices it routes, and each campaign's worker."""
+"""The :class:`Outbox`: its life, the notices it routes, and each campaign's worker.
+
+Press and digests go to each campaign's lane, posted in order by its worker. The server's
+admin alerts (a pause, a resume, a digest that waits, a text moderation blocked:
+:class:`~greatwork.actors.alerts.AdminAlert`) go to the guild's admin channel, once per key,
+through one task of their own, so a slow Gazette never holds them up.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,9 @@ import asyncio
 import contextlib
 import logging
 
+from greatwork.actors.alerts import AdminAlert
 from greatwork.actors.messages import DigestDone
-from greatwork.actors.runtime import GameServer, Notice
+from greatwork.actors.runtime import AlertNotice, GameServer
 from greatwork.actors.types import UnavailableError
 from greatwork.bot.channels import ChannelBook
 from greatwork.bot.directory import ChannelDirectory
@@ -91,7 +98,9 @@ class Outbox:
         )
         self._notices = Notices(self._poster, directory, guilds)
         self._lanes: dict[CampaignId, Lane] = {}
-        self._queue: asyncio.Queue[Notice] | None = None
+        self._queue: asyncio.Queue[AlertNotice] | None = None
+        self._alerts: asyncio.Queue[AdminAlert] = asyncio.Queue()
+        self._teller: asyncio.Task[None] | None = None
         self._dispatcher: asyncio.Task[None] | None = None
         self._stop_task: asyncio.Task[None] | None = None
 
@@ -110,7 +119,7 @@ class Outbox:
             raise RuntimeError("this outbox was stopped; start a new one")
         if self._queue is not None:
             return
-        self._queue = self._server.subscribe()
+        self._queue = self._server.subscribe_alerts()
         if isinstance(self._directory, ChannelBook):
             self._directory.watch(self.wake)
         for campaign_id in self._server.campaign_ids():
@@ -126,9 +135,9 @@ class Outbox:
             lane.digest_at.update(found.digest_at)
             for unit in found.units:
                 lane.add(unit)
-        self._dispatcher = asyncio.get_running_loop().create_task(
-            self._dispatch(self._queue), name="greatwork-outbox"
-        )
+        loop = asyncio.get_running_loop()
+        self._dispatcher = loop.create_task(self._dispatch(self._queue), name="greatwork-outbox")
+        self._teller = loop.create_task(self._tell_alerts(), name="greatwork-outbox-alerts")
         log.info("the Gazette outbox started (%d guild campaigns)", len(self._lanes))
 
     async def stop(self) -> None:
@@ -139,10 +148,11 @@ class Outbox:
 
     async def _stop(self) -> None:
         self._stopper.event.set()
-        if self._dispatcher is not None:
-            self._dispatcher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._dispatcher
+        for task in (self._dispatcher, self._teller):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         if self._queue is not None:
             self._server.unsubscribe(self._queue)
         workers = [lane.task for lane in self._lanes.values() if lane.task is not None]
@@ -180,7 +190,7 @@ class Outbox:
             )
         return lane
 
-    async def _dispatch(self, queue: asyncio.Queue[Notice]) -> None:
+    async def _dispatch(self, queue: asyncio.Queue[AlertNotice]) -> None:
         while True:
             notice = await queue.get()
             try:
@@ -188,16 +198,35 @@ class Outbox:
             except Exception:
                 log.exception("the Gazette outbox could not queue %r", notice)
 
-    def _route(self, notice: Notice) -> None:
+    def _route(self, notice: AlertNotice) -> None:
         guild_id = guild_of(notice.campaign_id)
         if guild_id is None:
             return
         lane = self._lane(notice.campaign_id, guild_id)
-        if isinstance(notice, DigestDone):
+        if isinstance(notice, AdminAlert):
+            self._alerts.put_nowait(notice)
+        elif isinstance(notice, DigestDone):
             lane.digest_at[notice.number] = notice.at
             lane.add(digest_unit(notice.number, notice.at, notice.year))
         elif not carried(notice.item, lane.digest_at):  # (a digest's own stories are in it)
             lane.add_item(notice.item)
+
+    async def _tell_alerts(self) -> None:
+        """Post each admin alert to its guild's admin channel, once per key, in order."""
+        while True:
+            alert = await self._alerts.get()
+            guild_id = guild_of(alert.campaign_id)
+            if guild_id is None:  # pragma: no cover (routed only for guild campaigns)
+                continue
+            lane = self._lane(alert.campaign_id, guild_id)
+            try:
+                await self._notices.tell(
+                    lane, alert.key, alert.title, alert.body, int(alert.at), ok=alert.ok
+                )
+            except StoppingError:
+                return
+            except Exception:
+                log.exception("%s: the admin alert %s was not posted", alert.campaign_id, alert.key)
 
     # --- the worker -------------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """Admin notices: a Gazette channel missing, a post refused or waiting for permissions, a stall.
 
+The server's admin alerts (``alert:paused:12``, ``alert:blocked:40``...) go out through
+:meth:`Notices.tell` too (see ``core.py``).
+
 Each notice goes to the guild's admin channel through the outbox table under a key of its
 own (``notice:missing:gazette:press:17``, ``notice:failed:press:3-22``,
 ``notice:held:CHANNEL:50013:digest:5``, ``notice:stalled:digest:5``), so it is posted once,
@@ -195,8 +198,20 @@ class Notices:
             unit.released_at,
         )
 
-    async def tell(self, lane: Lane, key: str, title: str, body: str, released_at: int) -> None:
-        """Post an admin notice once (its row in the outbox remembers it across restarts)."""
+    async def tell(
+        self,
+        lane: Lane,
+        key: str,
+        title: str,
+        body: str,
+        released_at: int,
+        *,
+        ok: bool = False,
+    ) -> None:
+        """Post an admin notice once (its row in the outbox remembers it across restarts).
+
+        ``ok`` colours it as good news (a resume); a problem is the default.
+        """
         if key in lane.told:
             return
         guild = self._guilds(lane.guild_id)
@@ -206,7 +221,7 @@ class Notices:
         if channel_id is None:
             self.log_once(lane, key, f"no admin channel to tell: {title}: {body}")
             return
-        post = notice(title, body, ok=False)
+        post = notice(title, body, ok=ok)
         try:
             await self._poster.post(lane.campaign_id, key, channel_id, [post], released_at)
         except SendError as error:
