@@ -11,9 +11,12 @@ be enhanced (section 4.2), asks the model (an :class:`~greatwork.llm.client.LlmC
    pass ``greatwork.llm.moderation.check_output`` in production);
 4. it still holds every key token of the template: names, numbers, codes, quoted phrases.
 
-Otherwise the template stands. The :class:`Outcome` says what happened; ``outcome.failed`` is
-true for every failure (the call failed, or its answer was discarded), and each of those counts
-toward the pause rule (D14: "Every LLM failure counts toward the pause rule, fallback or not").
+Otherwise the template stands. The :class:`Outcome` says what happened. ``outcome.failed`` is
+true when the call failed (timeout, connection, 429 or 5xx after the retries, a refusal, an
+answer that is not a completion): each of those counts toward the pause rule (D14: "Every LLM
+failure counts toward the pause rule, fallback or not"). An answer the checks *discarded*
+(``status`` is ``discarded``) is not an outage, since the model answered: it is neither a
+failure nor a success.
 An item that is not enhanced by rule (its type, or the pause) is ``skipped``: no call, no failure.
 
 This module never touches the journal, the actors or Discord; the caller journals the outcome.
@@ -188,8 +191,11 @@ class Outcome:
 
     @property
     def failed(self) -> bool:
-        """Whether this counts as an LLM failure for the pause rule (D14)."""
-        return self.status in {Status.FAILED, Status.DISCARDED}
+        """Whether the call failed: an LLM failure for the pause rule (D14).
+
+        A discarded answer is not one: the model answered, and its text did not pass.
+        """
+        return self.status is Status.FAILED
 
     def apply(self, item: _Item) -> _Item:
         """Return a copy of ``item`` (a ``PressDraft`` or ``PressItem``) with this body and meta."""

@@ -221,14 +221,14 @@ def blocks_word(text: str) -> bool:
     return BLOCKED_WORD not in text.lower().split()
 
 
-async def test_blocked_output_is_discarded_and_counts_as_a_failure(
+async def test_blocked_output_is_discarded_and_is_not_a_failure(
     server: FakeLlmServer, client: LlmClient
 ) -> None:
     server.mode = "blocked"
     item = bulletin()
     outcome = await enhance(item, state(), backend=client, now=NOW, moderate=blocks_word)
     assert outcome.status is Status.DISCARDED
-    assert outcome.failed
+    assert not outcome.failed
     assert outcome.reason == "moderation blocked the model's answer"
     assert outcome.verdict is False
     assert outcome.rejected is not None
@@ -261,7 +261,7 @@ async def test_an_answer_that_loses_a_fact_is_discarded(
     item = bulletin()
     outcome = await enhance(item, state(), backend=client, now=NOW)
     assert outcome.status is Status.DISCARDED
-    assert outcome.failed
+    assert not outcome.failed
     assert outcome.lost == ("5",)
     assert outcome.reason == "the model's answer lost 5"
     unchanged(outcome, item)
