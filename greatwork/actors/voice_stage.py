@@ -20,10 +20,11 @@ as ``RecordModeration`` on the surface ``llm_output``, so the admins are told (s
 While a failure streak is open, at most one item every
 :data:`~greatwork.actors.alerts.PROBE_EVERY` seconds of the game clock is sent to the model;
 the others go out as written at once, so an outage delays the Gazette by one retry budget a
-minute at most, not by one per item. While the model keeps a campaign paused and
-``llm_auto_resume`` is on, the stage also probes the model with one tiny completion every
-``PROBE_EVERY`` seconds (on the clock's ticks), so the game resumes by itself when the model is
-back.
+minute at most, not by one per item. While a streak is open, and while the model keeps a
+campaign paused with ``llm_auto_resume`` on, the stage also probes the model with one tiny
+completion every ``PROBE_EVERY`` seconds (on the clock's ticks): a streak ends as soon as the
+model answers, a model that stays down pauses the game after 600 s of failures even when no
+item needs it, and the game resumes by itself when the model is back.
 
 On stop, the call in flight is cancelled and whatever waits is published as its template: a
 release is never lost nor published twice. After a crash, the releases that waited are not
@@ -386,13 +387,21 @@ class VoiceStage:
     # --- the probe -------------------------------------------------------------------------------
 
     def tick(self, campaign_ids: Sequence[CampaignId], now: Instant) -> None:
-        """On a clock tick: probe the model for each campaign it keeps paused (auto-resume)."""
-        if not self.auto_resume or self._stopping:
+        """On a clock tick: probe the model where it is failing, at most once a ``probe_every``.
+
+        It is probed where a failure streak is open, or where it keeps the game paused and
+        auto-resume is on.
+
+        Probing while a streak is open makes the 600 s rule mean *continuous* failure: a
+        model that came back between two sparse items ends the streak by answering a probe,
+        and one that stays down pauses the game after 600 s even when no item needs it.
+        """
+        if self._stopping:
             return
         for campaign_id in campaign_ids:
             lane = self._lane(campaign_id)
             state = self._state(lane)
-            if state is None or state.pause is None or state.pause.source != SOURCE_LLM:
+            if state is None or not self._probing(state):
                 continue
             if lane.probe is not None and not lane.probe.done():
                 continue
@@ -402,6 +411,12 @@ class VoiceStage:
             lane.probe = asyncio.get_running_loop().create_task(
                 self._probe(lane, now), name=f"greatwork-voice-probe-{campaign_id}"
             )
+
+    def _probing(self, state: CampaignState) -> bool:
+        """Whether the model is probed for this campaign: a streak open, or an ``llm`` pause."""
+        if state.pause is not None:
+            return state.pause.source == SOURCE_LLM and self.auto_resume
+        return state.llm_failing_since is not None
 
     async def _probe(self, lane: _Lane, at: Instant) -> None:
         self.stats.probes += 1

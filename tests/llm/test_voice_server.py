@@ -187,11 +187,12 @@ async def command(server: GameServer, name: str, **options: object) -> dict[str,
 
 
 async def pause_by_the_model(rig: Rig) -> None:
-    """Two failing calls 601 s apart: the streak starts, then the game pauses."""
+    """A failing call starts the streak; the probes a minute fail on; at 600 s it pauses."""
     rig.fake.mode = "500"
     await rig.theory("First claim")
+    assert rig.probes() == 0
     await rig.later(601)
-    await rig.theory("Second claim")
+    assert rig.probes() >= 1  # at most one a minute while the streak is open, on the ticks
     assert rig.live.committed_state(CID).pause is not None
 
 
@@ -266,7 +267,8 @@ async def test_600_seconds_of_failures_pause_and_only_an_admin_resumes(rig: Rig)
     await pause_by_the_model(rig)
     state = server.committed_state(CID)
     assert state.pause is not None
-    assert (state.pause.source, state.pause.since) == ("llm", START + 601)
+    assert state.pause.source == "llm"
+    assert START + 600 <= state.pause.since <= START + 601
     assert state.pause.reason == "The language model has failed for 10 minutes"
     kinds = await rig.kinds()
     assert kinds.count("LlmFailureRecorded") == 1
@@ -280,15 +282,16 @@ async def test_600_seconds_of_failures_pause_and_only_an_admin_resumes(rig: Rig)
     # Player commands answer "paused".
     with pytest.raises(GamePaused, match="The game is paused: The language model has failed"):
         await rig.theory("Third claim")
+    probes = rig.probes()
 
     # Digests wait; the admins hear of it once per pause, not once per slot.
     await rig.later(5 * 3600)  # past 13:00
     await rig.later(9 * 3600)  # past 21:00 and into the next day
     assert rig.digests() == []
     waiting = [a for a in rig.alerts() if a.key.startswith("alert:waiting:")]
-    assert [a.key for a in waiting] == [f"alert:waiting:{START + 601}"]
+    assert [a.key for a in waiting] == [f"alert:waiting:{state.pause.since}"]
     assert "Digest No. 1" in waiting[0].body
-    assert rig.probes() == 0  # auto-resume is off: nobody probes
+    assert rig.probes() == probes  # auto-resume is off: nobody probes during the pause
 
     # The model comes back: nothing changes until an admin resumes.
     rig.fake.mode = "ok"
@@ -394,3 +397,27 @@ async def test_every_press_id_is_published_once_across_a_restart_while_one_waits
     held = await store.press_item(CID, waiting)
     assert held is not None
     assert held.body == last.item.body  # no voice was journaled for it
+
+
+async def test_a_probe_ends_the_streak_when_the_model_is_back_before_ten_minutes(
+    rig: Rig,
+) -> None:
+    server = await rig.start(auto_resume=False)  # streak probes run whatever auto-resume says
+    rig.fake.mode = "500"
+    await rig.theory("First claim")
+    assert server.committed_state(CID).llm_failing_since == START
+    rig.fake.mode = "ok"
+    await rig.later(PROBE_EVERY + 1)
+    await until(lambda: server.committed_state(CID).llm_failing_since is None, "the streak ended")
+    assert rig.probes() >= 1
+    # Hours later one failure starts a new streak: it does not pause on an old streak's clock.
+    rig.fake.mode = "500"
+    await rig.later(3 * 3600)
+    await rig.theory("Much later")
+    state = server.committed_state(CID)
+    assert not state.paused
+    assert state.llm_failing_since == server.clock.now()
+    kinds = await rig.kinds()
+    assert kinds.count("LlmFailureRecorded") == 2
+    assert kinds.count("LlmRecovered") == 1
+    assert "PauseStarted" not in kinds

@@ -27,6 +27,9 @@ log = logging.getLogger(__name__)
 OVERLAP: Final = 86_400
 """Seconds read again before the newest outbox row at start."""
 
+ADMIN_KEYS: Final = ("notice:", "alert:")
+"""Key prefixes of admin-channel rows: they hold no Gazette item, so recovery skips them."""
+
 PREVIOUS_WINDOW: Final = 40 * 86_400
 """Seconds searched back for the digest before the one being posted."""
 
@@ -55,7 +58,7 @@ async def recover(store: Store, campaign_id: CampaignId, now: int) -> Recovered:
     done. A post still ``sending`` is read whatever its age, so it always resumes.
     """
     rows = {r.key: r for r in await store.outbox_rows(campaign_id)}
-    posts = [r for r in rows.values() if not r.key.startswith("notice:")]
+    posts = [r for r in rows.values() if not r.key.startswith(ADMIN_KEYS)]
     since = max(0, max(r.released_at for r in posts) - OVERLAP) if posts else 0
     sending = [r.released_at for r in posts if r.state is OutboxState.SENDING]
     if sending:
