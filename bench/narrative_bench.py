@@ -7,7 +7,8 @@ bots through the real server, no language model) and reports:
 - the number of unfilled ``{placeholders}`` in headlines and bodies (target 0);
 - the longest digest, rendered to Discord posts by ``greatwork.bot.gazette.digest_posts``
   and checked against Discord's limits by ``greatwork.bot.limits.post_problems``;
-- press items per digest (by the digest that carries them): median and maximum.
+- press items per digest (by the digest that carries them): median and maximum;
+- how many of the items are layered follow-ups (section 4.3; ``"layer": true`` in the JSON).
 
 Prints a table (or, with ``--json``, one JSON object). Run from the repository root:
 ``.venv/bin/python bench/narrative_bench.py [--seeds 1-5] [--players 6] [--days 14]``.
@@ -45,6 +46,7 @@ class Season:
 
     seed: int
     items: int
+    layers: int
     digests: int
     distinct_headlines: int
     share: float
@@ -108,9 +110,10 @@ def _item(line: dict[str, Any]) -> PressItem:
         headline=str(line["headline"]),
         body=str(line["body"]),
         at=Instant(0),
-        release_at=Instant(0),
+        release_at=Instant(int(line.get("release_at", 0))),
         seq=0,
         digest=int(line["digest"]),
+        meta={"layer": True} if line.get("layer") else {},
     )
 
 
@@ -143,6 +146,7 @@ def measure(seed: int, lines: Sequence[dict[str, Any]]) -> Season:
     return Season(
         seed=seed,
         items=len(press),
+        layers=sum(1 for item in press if item.meta.get("layer")),
         digests=len(years),
         distinct_headlines=len(headlines),
         share=round(len(headlines) / len(press), 3) if press else 1.0,
@@ -161,14 +165,14 @@ def measure(seed: int, lines: Sequence[dict[str, Any]]) -> Season:
 
 def _table(seasons: Sequence[Season]) -> str:
     head = (
-        "seed  items  distinct  share  {x}  per digest med/max  "
+        "seed  items  layers  distinct  share  {x}  per digest med/max  "
         "longest digest (items, msgs, chars, largest msg)  limit problems"
     )
     rows = [head, "-" * len(head)]
     for s in seasons:
         share = f"{s.share:.3f}" + ("" if s.share >= TARGET_SHARE else "*")
         rows.append(
-            f"{s.seed:>4}  {s.items:>5}  {s.distinct_headlines:>8}  {share:<6} "
+            f"{s.seed:>4}  {s.items:>5}  {s.layers:>6}  {s.distinct_headlines:>8}  {share:<6} "
             f"{s.placeholders:>3}  {s.per_digest_median:>9g} / {s.per_digest_max:<6}  "
             f"No. {s.longest_digest:<3} ({s.longest_items}, {s.longest_messages}, "
             f"{s.longest_chars:,}, {s.largest_message_chars:,}){'':<14}  {s.limit_problems}"

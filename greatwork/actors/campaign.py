@@ -12,6 +12,7 @@ starts and keeps up to date (see :mod:`greatwork.actors.entities`).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import random
@@ -24,6 +25,7 @@ import pykka
 from greatwork.actors import messages as m
 from greatwork.actors.base import FailureHook, GreatworkActor
 from greatwork.actors.entities import EntityMirror
+from greatwork.actors.press_desk import Hold
 from greatwork.actors.press_rows import press_row
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.press.item import PressDraft, PressItem
@@ -183,10 +185,15 @@ class CampaignActor(GreatworkActor):
         return Instant(max(state.created_at, state.last_digest_at or 0))
 
     def _catch_up(self, now: Instant) -> None:
-        """Run every digest and symposium slot due by ``now`` that has not run yet."""
-        if self._deps.press_desk is not None:
-            self._deps.press_desk.tell(m.Tick(now))
+        """Run every digest and symposium slot due by ``now`` that has not run yet.
+
+        The press desk gets the tick first, so delayed press due by now goes out before the
+        digests; while paused it gets :class:`Hold` instead and delayed press waits too.
+        """
         state = self.state
+        desk = self._deps.press_desk
+        if desk is not None:
+            desk.tell(Hold(now) if state.paused else m.Tick(now))
         if state.paused:
             return  # they wait; the next tick after the resume catches them up
         last_digest = Instant(max(state.created_at, state.last_digest_at or 0))
@@ -270,6 +277,12 @@ class CampaignActor(GreatworkActor):
             press=press,
             digests=digests,
         )
+        pause = result.state.pause
+        desk = self._deps.press_desk
+        if desk is not None and pause is not None and not before.paused:
+            # Before the batch is published: the layers it composes wait for the resume.
+            with contextlib.suppress(pykka.ActorDeadError):
+                desk.tell(Hold(pause.since))
         if events or campaign is not None:
             self._deps.stage(accepted)  # before submit: the server knows what to publish
             self._deps.submit(batch)

@@ -33,6 +33,7 @@ FILES = (
     "sideways.yaml",
     "legends.yaml",
     "press.yaml",
+    "layers.yaml",
 )
 
 __all__ = ["DATA_DIR", "FILES", "ContentError", "load_content"]
@@ -89,7 +90,7 @@ def load_content(directory: Path | None = None) -> Content:
         symposium_topics=world.symposium_topics,
         institutions=world.institutions,
         career_titles=world.career_titles,
-        press_templates=parse_press(nodes["press.yaml"]),
+        press_templates=parse_press(nodes["press.yaml"], nodes["layers.yaml"]),
     )
     legends = parse_legends(nodes["legends.yaml"], draft)
     return dataclasses.replace(draft, legends=legends)

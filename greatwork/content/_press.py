@@ -37,6 +37,11 @@ CAPS: Final[Mapping[str, Caps]] = MappingProxyType(
         "negotiation_resolved": Caps(MAX_HEADLINE, 800),
         "recruitment_report": Caps(200, 800),
         "admin_action": Caps(200, 1000),
+        # layered follow-ups (section 4.3)
+        "faction_statement": Caps(200, 800),
+        "landmark_preparation": Caps(200, 800),
+        "investigation": Caps(MAX_HEADLINE, 1000),
+        "analysis": Caps(MAX_HEADLINE, 800),
     }
 )
 """Caps by press type (GAME_RULES.md 4.1); every other type has :data:`DEFAULT_CAPS`.
@@ -65,14 +70,24 @@ def caps_for(kind: str, occasion: str | None = None) -> Caps:
     return CAPS.get(kind, DEFAULT_CAPS)
 
 
-def parse_press(root: Node) -> Mapping[str, PressTemplate]:
-    """press.yaml: a template for every occasion, each checked against the occasion's fields.
+def parse_press(root: Node, layers: Node) -> Mapping[str, PressTemplate]:
+    """press.yaml and layers.yaml: a template for every occasion, checked against its fields.
 
-    A template has a ``headline`` and a ``body``, each a text or a list of variants. Every
-    placeholder must be a field the occasion offers, every field the press type must print
-    must appear, a headline is one line, and no variant is longer than its press type's cap
-    (:func:`caps_for`) before filling.
+    ``press.yaml`` words every occasion but the layered follow-ups, ``layers.yaml`` exactly
+    those (``Occasion.layer``). A template has a ``headline`` and a ``body``, each a text or a
+    list of variants. Every placeholder must be a field the occasion offers, every field the
+    press type must print must appear, a headline is one line, and no variant is longer than
+    its press type's cap (:func:`caps_for`) before filling.
     """
+    out = {
+        **_templates(root, layer=False, other="layers.yaml"),
+        **_templates(layers, layer=True, other="press.yaml"),
+    }
+    return {key: out[key] for key in OCCASIONS}
+
+
+def _templates(root: Node, *, layer: bool, other: str) -> dict[str, PressTemplate]:
+    """The templates of one file: the occasions whose ``layer`` flag is ``layer``, all of them."""
     templates = root.mapping(("templates",))["templates"]
     entries = templates.entries()
     out: dict[str, PressTemplate] = {}
@@ -80,11 +95,13 @@ def parse_press(root: Node) -> Mapping[str, PressTemplate]:
         occasion = OCCASIONS.get(key)
         if occasion is None:
             node.fail(f"unknown occasion {key!r} (docs/press.md lists the occasions)")
+        if occasion.layer is not layer:
+            node.fail(f"the occasion {key!r} is worded in {other}, not here")
         out[key] = _template(key, node, occasion)
-    missing = [key for key in OCCASIONS if key not in out]
+    missing = [key for key, o in OCCASIONS.items() if o.layer is layer and key not in out]
     if missing:
         templates.fail(f"no template for occasion {missing[0]!r} (every occasion needs one)")
-    return {key: out[key] for key in OCCASIONS}
+    return out
 
 
 def _template(key: str, node: Node, occasion: Occasion) -> PressTemplate:

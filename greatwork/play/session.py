@@ -67,17 +67,19 @@ class JsonOutput:
         self._write(obj)
 
     def press(self, item: PressItem) -> None:
-        """``{"type": "press", ...}``."""
-        self._write(
-            {
-                "type": "press",
-                "id": item.id,
-                "kind": item.kind,
-                "headline": item.headline,
-                "body": item.body,
-                "digest": item.digest,
-            }
-        )
+        """``{"type": "press", ...}``: a layered follow-up adds ``"layer": true``."""
+        obj: dict[str, Any] = {
+            "type": "press",
+            "id": item.id,
+            "kind": item.kind,
+            "headline": item.headline,
+            "body": item.body,
+            "digest": item.digest,
+            "release_at": item.release_at,
+        }
+        if item.meta.get("layer"):
+            obj["layer"] = True
+        self._write(obj)
 
     def digest(self, done: m.DigestDone) -> None:
         """``{"type": "digest", ...}``."""

@@ -19,9 +19,11 @@ from greatwork.content._press import DEFAULT_CAPS, Caps, caps_for
 from greatwork.press import _admin, _civic, _economy, _people, _research, _roster
 from greatwork.press._desk import Desk, Story, Writer, stable_hash
 from greatwork.press.item import PressDraft
+from greatwork.press.layers import Told, follow_ups
 from greatwork.press.occasions import OCCASIONS
 from greatwork.rules.content import Content, PressTemplate
 from greatwork.rules.event import Event
+from greatwork.rules.ids import Instant
 from greatwork.rules.state import CampaignState
 
 __all__ = [
@@ -129,7 +131,7 @@ def compose(
     state: CampaignState,
     content: Content,
 ) -> list[PressDraft]:
-    """Compose one draft per newsworthy event, in event order.
+    """Compose one draft per newsworthy event, in event order, then their layered follow-ups.
 
     Args:
         events: ``(journal seq, event)`` of one command or one digest, in order.
@@ -137,10 +139,13 @@ def compose(
         content: the content, whose ``press_templates`` give the wording.
 
     Returns:
-        The drafts, each released at its event's time and carrying its seq.
+        The main drafts, each released at its event's time and carrying its seq, then the
+        layers of section 4.3 (``greatwork.press.layers``), in release order, each with
+        ``meta["layer"] = True`` and a later ``release_at`` (or the same, for a delay of 0).
     """
     batch = tuple(events)
     drafts: list[PressDraft] = []
+    told: list[Told] = []
     for seq, event in batch:
         story = write(event, seq, state, content, batch)
         if story is None:
@@ -148,11 +153,36 @@ def compose(
         draft = _draft(story, event, seq, state, content)
         if draft is not None:
             drafts.append(draft)
-    return drafts
+            told.append(Told(seq, event, story, draft.kind))
+    layers = [
+        draft
+        for follow in follow_ups(told, Desk(state, content, 0, batch))
+        if (
+            draft := _draft(
+                follow.story,
+                follow.event,
+                follow.seq,
+                state,
+                content,
+                release_at=follow.release_at,
+                salt=follow.salt,
+            )
+        )
+        is not None
+    ]
+    layers.sort(key=lambda d: d.release_at)  # stable: a batch's ids follow release order
+    return drafts + layers
 
 
 def _draft(
-    story: Story, event: Event, seq: int, state: CampaignState, content: Content
+    story: Story,
+    event: Event,
+    seq: int,
+    state: CampaignState,
+    content: Content,
+    *,
+    release_at: Instant | None = None,
+    salt: str = "",
 ) -> PressDraft | None:
     occasion = OCCASIONS.get(story.occasion)
     template = content.press_templates.get(story.occasion)
@@ -160,10 +190,10 @@ def _draft(
         logger.warning("No press template for occasion %r (event %s)", story.occasion, event.kind)
         return None
     values = _values(story, state.year)
-    headline = _fill_line(_pick(template, "headline", state.seed, seq), values)
+    headline = _fill_line(_pick(template, "headline", state.seed, seq, salt), values)
     body = "\n".join(
         _fill_line(line, values)
-        for line in _pick(template, "body", state.seed, seq).splitlines()
+        for line in _pick(template, "body", state.seed, seq, salt).splitlines()
         if line.strip() and all(values.get(name) for name in _names(line))
     )
     meta = {"occasion": story.occasion, "event": event.kind, "year": state.year, **story.meta}
@@ -173,7 +203,7 @@ def _draft(
         headline=cut(headline, caps.headline),
         body=cut(body, caps.body),
         at=event.at,
-        release_at=event.at,
+        release_at=event.at if release_at is None else release_at,
         seq=seq,
         meta=meta,
     )
@@ -198,12 +228,18 @@ def _names(text: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(text) if name]
 
 
-def _pick(template: PressTemplate, part: str, seed: int, seq: int) -> str:
-    """One variant of the headline or the body, chosen by a hash of (seed, seq, occasion)."""
+def _pick(template: PressTemplate, part: str, seed: int, seq: int, salt: str = "") -> str:
+    """One variant of the headline or the body, chosen by a hash of (seed, seq, occasion).
+
+    ``salt`` tells apart several items of one occasion from one event (the layers).
+    """
     options = template.headlines if part == "headline" else template.bodies
     if len(options) == 1:
         return options[0]
-    return options[stable_hash(seed, seq, template.occasion, part) % len(options)]
+    parts: tuple[object, ...] = (seed, seq, template.occasion, part)
+    if salt:
+        parts = (*parts, salt)
+    return options[stable_hash(*parts) % len(options)]
 
 
 def _fill_line(text: str, values: Mapping[str, str]) -> str:

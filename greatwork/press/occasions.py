@@ -26,12 +26,15 @@ class Occasion:
         fields: the placeholders its templates may use (with :data:`COMMON_FIELDS`).
         headline_must: fields every headline variant must use.
         body_must: fields every body variant must use.
+        layer: a layered follow-up (section 4.3, ``greatwork.press.layers``), worded in
+            ``layers.yaml`` rather than ``press.yaml``.
     """
 
     kind: str
     fields: frozenset[str]
     headline_must: frozenset[str] = frozenset()
     body_must: frozenset[str] = frozenset()
+    layer: bool = False
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -39,13 +42,25 @@ class Occasion:
         return self.fields | COMMON_FIELDS
 
 
-def _o(kind: str, fields: str, headline: str = "", body: str = "") -> Occasion:
+def _o(
+    kind: str,
+    fields: str,
+    headline: str = "",
+    body: str = "",
+    *,
+    layer: bool = False,
+) -> Occasion:
     return Occasion(
         kind=kind,
         fields=frozenset(fields.split()),
         headline_must=frozenset(headline.split()),
         body_must=frozenset(body.split()),
+        layer=layer,
     )
+
+
+def _layer(kind: str, fields: str, headline: str = "", body: str = "") -> Occasion:
+    return _o(kind, fields, headline, body, layer=True)
 
 
 _THEORY = "number theory_id player theory confidence deadline deadline_days reward penalty"
@@ -68,6 +83,10 @@ _SCHOLAR = "scholar archetype discipline employer tier track"
 _PLEDGE = "player number topic faction pledge deducted shortfall streak"
 _REMINDER = "player number topic pledge"
 _ADMIN = "admin reason"
+# A scholar's remark in a layered follow-up: who, in what mood, and their catchphrase filled
+# with the event's subject (section 4.3).
+_QUOTE = "speaker mood quote subject"
+_BRIEF = "digest count moves"
 
 OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
     {
@@ -247,5 +266,70 @@ OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
         "project_completed": _o(
             "faction_project_complete", "project name faction rewarded reward", "", "rewarded"
         ),
+        # --- layered follow-ups (section 4.3; greatwork/press/layers.py, layers.yaml) -----------
+        "expedition_reaction": _layer(
+            "academic_gossip",
+            f"{_QUOTE} code player type outcome",
+            "speaker code",
+            "speaker quote code",
+        ),
+        "expedition_editorial": _layer(
+            "editorial",
+            "code player type objective outcome score swing subject",
+            "code",
+            "player outcome swing",
+        ),
+        "expedition_investigation": _layer(
+            "investigation", "code player type objective sideways subject", "code", "sideways"
+        ),
+        "landmark_preparation": _layer(
+            "landmark_preparation",
+            "code player type objective domain subject",
+            "code",
+            "player",
+        ),
+        "defection_gossip": _layer(
+            "academic_gossip",
+            f"{_QUOTE} scholar old_employer new_employer faction",
+            "speaker scholar",
+            "speaker quote scholar",
+        ),
+        "defection_regret": _layer(
+            "faction_statement",
+            "faction scholar old_employer new_employer",
+            "faction scholar",
+            "faction scholar",
+        ),
+        "defection_welcome": _layer(
+            "faction_statement",
+            "faction scholar old_employer new_employer",
+            "faction scholar",
+            "faction scholar",
+        ),
+        "symposium_teaser": _layer(
+            "academic_gossip", f"{_QUOTE} number topic", "speaker number", "speaker quote topic"
+        ),
+        "symposium_reaction": _layer(
+            "academic_gossip",
+            f"{_QUOTE} number topic winner_name",
+            "speaker number",
+            "speaker quote winner_name",
+        ),
+        "symposium_analysis": _layer(
+            "analysis",
+            "number topic winner_name votes total share tally",
+            "number",
+            "winner_name votes total share",
+        ),
+        "recruit_gossip": _layer(
+            "academic_gossip", f"{_QUOTE} player faction", "speaker player", "speaker quote"
+        ),
+        "mentorship_update": _layer("mentorship_update", _BRIEF, "digest", "moves"),
+        "sidecast_brief": _layer("sidecast_brief", _BRIEF, "digest", "moves"),
+        "pause_gossip": _layer("academic_gossip", f"{_QUOTE} reason", "speaker", "speaker quote"),
+        "resume_gossip": _layer("academic_gossip", _QUOTE, "speaker", "speaker quote"),
     }
 )
+
+LAYER_OCCASIONS: Final = frozenset(key for key, o in OCCASIONS.items() if o.layer)
+"""The occasions of layered follow-ups (their templates are in ``layers.yaml``)."""

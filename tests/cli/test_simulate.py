@@ -28,7 +28,10 @@ def test_json_lines_are_press_and_digests(capsys: pytest.CaptureFixture[str]) ->
     assert [d["number"] for d in digests] == [1, 2]
     assert len(press) + len(digests) == len(lines)
     assert press, "a season prints press"
-    assert set(press[0]) == {"type", "id", "kind", "headline", "body", "digest"}
+    assert set(press[0]) == {"type", "id", "kind", "headline", "body", "digest", "release_at"}
+    layers = [p for p in press if "layer" in p]
+    assert all(p["layer"] is True for p in layers)
+    assert {*set(press[0]), "layer"} >= {key for p in press for key in p}
     assert [p["id"] for p in press] == sorted(p["id"] for p in press)
 
 

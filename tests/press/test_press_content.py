@@ -12,7 +12,7 @@ import yaml
 
 from greatwork.content import DATA_DIR, ContentError, load_content
 from greatwork.content._schema import placeholders
-from greatwork.press.occasions import OCCASIONS
+from greatwork.press.occasions import LAYER_OCCASIONS, OCCASIONS
 from tests.press.world import REAL
 
 FILE = "press.yaml"
@@ -229,3 +229,81 @@ def test_a_file_without_templates_is_refused(tmp_path: Path) -> None:
         _load_with(tmp_path, replace)
     assert caught.value.path == "templetes"
     assert caught.value.problem.startswith("unknown key (expected one of: templates)")
+
+
+# --- layers.yaml: the layered follow-ups' wording ------------------------------------------------
+
+
+def _load_file(tmp_path: Path, name: str, change: Change) -> None:
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    path = target / name
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    load_content(target)
+
+
+def test_layer_occasions_are_worded_in_layers_yaml_and_the_rest_in_press_yaml() -> None:
+    layers = yaml.safe_load((DATA_DIR / "layers.yaml").read_text(encoding="utf-8"))
+    press = yaml.safe_load((DATA_DIR / FILE).read_text(encoding="utf-8"))
+    assert set(layers["templates"]) == LAYER_OCCASIONS
+    assert set(press["templates"]) == OCCASIONS.keys() - LAYER_OCCASIONS
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "path", "problem"),
+    [
+        (
+            FILE,
+            lambda d: d["templates"].update(
+                pause_gossip={"headline": "Gossip — {speaker} Sighs", "body": "{speaker}: {quote}"}
+            ),
+            "templates.pause_gossip",
+            "the occasion 'pause_gossip' is worded in layers.yaml, not here",
+        ),
+        (
+            "layers.yaml",
+            lambda d: d["templates"].update(table_talk={"headline": "x", "body": "{message}"}),
+            "templates.table_talk",
+            "the occasion 'table_talk' is worded in press.yaml, not here",
+        ),
+        (
+            "layers.yaml",
+            lambda d: d["templates"].pop("symposium_analysis"),
+            "templates",
+            "no template for occasion 'symposium_analysis'",
+        ),
+        (
+            "layers.yaml",
+            lambda d: d["templates"]["expedition_reaction"].update(
+                body="{speaker} said so of {code}."
+            ),
+            "templates.expedition_reaction.body",
+            "must use the field {quote}",
+        ),
+        (
+            "layers.yaml",
+            lambda d: d["templates"]["defection_regret"].update(
+                body="{faction}: {scholar}, {mood}"
+            ),
+            "templates.defection_regret.body",
+            "unknown placeholder {mood}",
+        ),
+    ],
+    ids=[
+        "layer-in-press-yaml",
+        "main-in-layers-yaml",
+        "missing-layer",
+        "remark-without-quote",
+        "stray",
+    ],
+)
+def test_broken_layers_are_refused_naming_the_file(
+    tmp_path: Path, name: str, change: Change, path: str, problem: str
+) -> None:
+    with pytest.raises(ContentError) as caught:
+        _load_file(tmp_path, name, change)
+    assert caught.value.file == name
+    assert caught.value.path == path
+    assert caught.value.problem.startswith(problem), caught.value.problem

@@ -59,7 +59,10 @@ def test_a_season_prints_clean_capped_press(seed: int, caplog: pytest.LogCapture
         assert "\n" not in draft.headline
         assert 0 < len(draft.body) <= MAX_BODY
         assert draft.kind in KINDS
-        assert draft.at == draft.release_at
+        if draft.meta.get("layer"):
+            assert draft.release_at >= draft.at
+        else:
+            assert draft.at == draft.release_at
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -91,8 +94,13 @@ def test_each_resolution_gets_one_report(seed: int) -> None:
 def test_one_batch_prints_the_same_stories(seed: int) -> None:
     journal, one_by_one, state = _replayed(seed)
     batch = compose(journal, state, REAL)
-    assert [d.meta["occasion"] for d in batch] == [d.meta["occasion"] for d in one_by_one]
-    assert [d.seq for d in batch] == [d.seq for d in one_by_one]
+    # The main stories are the same; layers read the whole batch (a theory's verdict sets an
+    # expedition's depth, bundles gather a digest's moves), so they may differ.
+    main = [d for d in batch if not d.meta.get("layer")]
+    alone = [d for d in one_by_one if not d.meta.get("layer")]
+    assert [d.meta["occasion"] for d in main] == [d.meta["occasion"] for d in alone]
+    assert [d.seq for d in main] == [d.seq for d in alone]
+    assert batch[: len(main)] == main  # layers come after the main items
     for draft in batch:
         assert not PLACEHOLDER.search(draft.headline + draft.body)
         assert len(draft.body) <= MAX_BODY

@@ -16,6 +16,7 @@ from greatwork.press._research import MOODS, SUBJECT_CAP, subject_of
 from greatwork.press._roster import EXCERPT, excerpt
 from greatwork.press.compose import ELLIPSIS, MAX_BODY, MAX_HEADLINE, compose
 from greatwork.press.item import PressDraft
+from greatwork.press.layers import BUNDLES, LAYER_MOODS, MAX_MOVES
 from greatwork.press.occasions import OCCASIONS
 from greatwork.rules.constants import Outcome
 from greatwork.rules.content import PressTemplate
@@ -256,7 +257,7 @@ def _report(outcome: Outcome, catchphrase: str, seq: int = 7) -> PressDraft:
     ames = dataclasses.replace(STATE.scholars[AMES], catchphrase=catchphrase)
     state = dataclasses.replace(STATE, scholars={**STATE.scholars, AMES: ames})
     event = ExpeditionResolved(at=AT, code=ExpeditionCode("AX-S"), result=result(outcome, 60, 5))
-    [draft] = compose([(seq, event)], state, REAL)
+    [draft] = [d for d in compose([(seq, event)], state, REAL) if not d.meta.get("layer")]
     return draft
 
 
@@ -369,6 +370,11 @@ _LONGEST: dict[str, int] = {
     "faction": 22,
     "status": 12,
     "percent": 5,
+    "share": 4,
+    "swing": 4,
+    "digest": 4,
+    "count": 3,
+    "subject": len("the expedition to ") + SUBJECT_CAP,
     "rewarded": 8 * (_NAME + 2),
     "contributors": 8 * (_NAME + 2),
     "non_voters": 8 * (_NAME + 2),
@@ -388,6 +394,7 @@ _NAMES = {
     "employer",
     "old_employer",
     "new_employer",
+    "speaker",
 }
 # Bodies that may be cut even with every other field at its longest: a report's six reactions
 # come last and are what gives way. (Table talk at the rules' 1,000 characters is printed whole.)
@@ -416,9 +423,35 @@ def _reactions() -> str:
     return " | ".join([line] * 6)
 
 
+def _quote() -> str:
+    """A layer's remark at its longest: the longest pattern, fills and subject (98)."""
+    longest = max(REAL.catchphrases, key=len)
+    fills = {k: (max(v, key=len),) for k, v in REAL.catchphrase_fills.items()}
+    subject = "the expedition to " + "x" * SUBJECT_CAP
+    return fill_catchphrase(longest, fills, random.Random(0), subject=subject)
+
+
+def _moves() -> str:
+    """A bundle's moves at their longest: its longest move, as many times as it shows."""
+    values = {name: _longest(name) for name in ("scholar", "player", "sponsor", "tier", "track")}
+    values["sidecast_kind"] = _longest("sidecast_kind")
+    phrase = max(
+        (move.format_map(values) for bundle in BUNDLES for move in bundle.moves.values()), key=len
+    )
+    return ", ".join([phrase] * MAX_MOVES) + " and 99 more"
+
+
 def _longest(name: str) -> str:
     if name == "reactions":
         return _reactions()
+    if name == "quote":
+        return _quote()
+    if name == "moves":
+        return _moves()
+    if name == "mood":
+        return max(
+            (m for moods in (*MOODS.values(), *LAYER_MOODS.values()) for m in moods), key=len
+        )
     if name in _NAMES:
         return _text(_NAME, name.title())
     return _text(_LONGEST.get(name, 6), name)
