@@ -13,7 +13,7 @@ pure: the same events and state always give the same alerts.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Final
@@ -21,25 +21,14 @@ from typing import Final
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.rules.event import Event
 from greatwork.rules.ids import CampaignId, Instant, PlayerId
-from greatwork.rules.moderation import TextModerated
+from greatwork.rules.moderation import TextModerated, surface_name
 from greatwork.rules.pause import SOURCE_LLM, GameResumed, PauseStarted
 from greatwork.rules.state import CampaignState
 
-__all__ = ["PROBE_EVERY", "SURFACE_NAMES", "AdminAlert", "alerts_for", "waiting_alert", "when"]
+__all__ = ["PROBE_EVERY", "AdminAlert", "alerts_for", "waiting_alert", "when"]
 
 PROBE_EVERY: Final = 60
 """Seconds between two probes of the model while it keeps the game paused (auto-resume)."""
-
-SURFACE_NAMES: Final[Mapping[str, str]] = {
-    "theory": "a theory",
-    "objective": "an expedition objective",
-    "table_talk": "a table talk message",
-    "nickname": "a nickname",
-    "symposium_topic": "a symposium topic",
-    "symposium_description": "a symposium description",
-    "program": "a programme name",
-    "llm_output": "the language model's rewrite of a press release",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +161,7 @@ def _resumed(
 
 
 def _blocked(campaign_id: CampaignId, seq: int, event: TextModerated) -> AdminAlert:
-    what = SURFACE_NAMES.get(event.surface, event.surface.replace("_", " "))
+    what = surface_name(event.surface)
     flagged = ", ".join(x.replace("_", " ") for x in (event.category, event.stage) if x)
     consequence = (
         "The template text was printed instead."

@@ -38,6 +38,28 @@ SURFACES: Final = (
     "llm_output",
     "program",  # the programme name of /invest and /endow_archive (appended: scripts pin the order)
 )
+SURFACE_NAMES: Final = {
+    "theory": "a theory",
+    "table_talk": "a table talk message",
+    "nickname": "a nickname",
+    "objective": "an expedition objective",
+    "symposium_topic": "a symposium topic",
+    "symposium_description": "a symposium description",
+    "llm_output": "the language model's rewrite of a press release",
+    "program": "a programme name",
+}
+"""Each surface in words, with its article, for refusals and admin alerts."""
+
+
+def surface_name(surface: str, *, article: bool = True) -> str:
+    """A surface in words: ``an expedition objective`` (``expedition objective`` without)."""
+    name = SURFACE_NAMES.get(surface, surface.replace("_", " "))
+    if article:
+        return name
+    first, _, rest = name.partition(" ")
+    return rest if first in {"a", "an", "the"} and rest else name
+
+
 # blocklist: the word-boundary blocklist (D14, D15); classifier: any pluggable checker.
 STAGES: Final = ("blocklist", "classifier")
 CATEGORIES: Final = (

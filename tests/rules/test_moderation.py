@@ -16,6 +16,7 @@ from greatwork.rules.ids import Instant, PlayerId
 from greatwork.rules.moderation import (
     LOG_SIZE,
     MAX_EXPIRY_HOURS,
+    SURFACE_NAMES,
     SURFACES,
     AddModerationOverride,
     ModerationOverrideAdded,
@@ -31,6 +32,7 @@ from greatwork.rules.moderation import (
     parse_hash,
     recent,
     snippet,
+    surface_name,
     text_hash,
 )
 from greatwork.rules.state import CampaignState, ModerationOverride, Pause
@@ -391,3 +393,11 @@ def test_text_blocked_is_a_refusal_with_its_own_code() -> None:
     error = TextBlocked("Blocked.", surface="theory")
     assert isinstance(error, RuleError)
     assert (error.code, error.data["surface"]) == ("blocked", "theory")
+
+
+def test_every_surface_has_a_name_with_and_without_its_article() -> None:
+    assert set(SURFACE_NAMES) == set(SURFACES)
+    assert surface_name("objective") == "an expedition objective"
+    assert surface_name("objective", article=False) == "expedition objective"
+    assert surface_name("llm_output", article=False).startswith("language model's")
+    assert surface_name("new_surface") == "new surface"

@@ -12,21 +12,9 @@ from greatwork.commands.spec import Field, Invocation, Reply
 from greatwork.llm import moderation
 from greatwork.llm.moderation import Verdict
 from greatwork.rules.constants import FACTION_NAMES, FACTIONS
-from greatwork.rules.moderation import RecordModeration, TextBlocked, TextModerated
+from greatwork.rules.moderation import RecordModeration, TextBlocked, TextModerated, surface_name
 from greatwork.rules.state import CampaignState
 from greatwork.rules.view import with_new_player
-
-SURFACE_NAMES: Final[Mapping[str, str]] = {
-    "theory": "theory",
-    "objective": "expedition objective",
-    "table_talk": "table talk message",
-    "nickname": "nickname",
-    "symposium_topic": "symposium topic",
-    "symposium_description": "symposium description",
-    "program": "programme name",
-    "llm_output": "model output",
-}
-"""How a refusal names each moderation surface."""
 
 
 async def screen(inv: Invocation, surface: str, text: str) -> None:
@@ -69,7 +57,7 @@ async def screen(inv: Invocation, surface: str, text: str) -> None:
 
 def blocked_message(surface: str, verdict: Verdict, key: str) -> str:
     """The refusal a player reads: what was blocked, why, and how to appeal."""
-    what = SURFACE_NAMES.get(surface, surface.replace("_", " "))
+    what = surface_name(surface, article=False)
     if verdict.matched:
         reason = f"it contains “{verdict.matched}”"
         if verdict.found and verdict.found != verdict.matched:
