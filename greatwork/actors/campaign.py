@@ -193,7 +193,8 @@ class CampaignActor(GreatworkActor):
         state = self.state
         desk = self._deps.press_desk
         if desk is not None:
-            desk.tell(Hold(now) if state.paused else m.Tick(now))
+            pause = state.pause
+            desk.tell(m.Tick(now) if pause is None else Hold(now, pause.since))
         if state.paused:
             return  # they wait; the next tick after the resume catches them up
         last_digest = Instant(max(state.created_at, state.last_digest_at or 0))
@@ -282,7 +283,7 @@ class CampaignActor(GreatworkActor):
         if desk is not None and pause is not None and not before.paused:
             # Before the batch is published: the layers it composes wait for the resume.
             with contextlib.suppress(pykka.ActorDeadError):
-                desk.tell(Hold(pause.since))
+                desk.tell(Hold(pause.since, pause.since))
         if events or campaign is not None:
             self._deps.stage(accepted)  # before submit: the server knows what to publish
             self._deps.submit(batch)

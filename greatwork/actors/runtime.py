@@ -29,7 +29,7 @@ import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pykka
@@ -39,7 +39,7 @@ from greatwork.actors.alerts import AdminAlert, alerts_for, waiting_alert
 from greatwork.actors.base import GreatworkActor, ask_async
 from greatwork.actors.campaign import CampaignActor, CampaignDeps, Composer, NewCampaign
 from greatwork.actors.clock import ClockActor, SystemClock, VirtualClock
-from greatwork.actors.press_desk import PressDeskActor
+from greatwork.actors.press_desk import NextRelease, PressDeskActor, Restore
 from greatwork.actors.press_rows import press_item, press_row
 from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.actors.supervisor import SupervisorActor, SupervisorHooks
@@ -57,6 +57,7 @@ from greatwork.store import (
     Loaded,
     Store,
     UnknownCampaignError,
+    Visibility,
     encode_snapshot,
 )
 
@@ -274,12 +275,10 @@ class GameServer:
     async def _start_campaign(self, campaign_id: CampaignId, new: NewCampaign | None) -> None:
         store = self._require_store()
         loaded = None if new is not None else await store.load(campaign_id)
-        pending = [] if loaded is None else [press_item(r) for r in loaded.pending_press]
         released_upto = 0 if loaded is None else loaded.max_press_id
         desk = PressDeskActor.start(
             campaign_id,
             self._threadsafe_released,
-            pending,
             released_upto=released_upto,
             failure_hook=self._failure_hook,
         )
@@ -305,6 +304,37 @@ class GameServer:
             await store.wait_durable(campaign_id, state.seq - 1)
         if campaign.committed is None or campaign.committed.seq < state.seq:
             campaign.committed = state
+        if released_upto > 0:
+            await self._restore(campaign_id, desk, state, released_upto)
+
+    async def _restore(
+        self,
+        campaign_id: CampaignId,
+        desk: pykka.ActorRef[Any],
+        state: CampaignState,
+        released_upto: int,
+    ) -> None:
+        """Give a restarted campaign's desk the journal's press that is not public yet.
+
+        That is what falls due later and what the pause holds (by the one release rule,
+        :class:`Visibility`); an item that fell due while the server was down was public then
+        and is not announced again. Items numbered after ``released_upto`` were made by this
+        run (the start's catch-up) and reach the desk through ``Publish``.
+
+        The game's time is at least its newest event's: a virtual clock started behind the
+        journal (``play`` on an existing file) does not make released items pending again.
+        """
+        store = self._require_store()
+        newest = await store.last_events(campaign_id, 1)
+        rule = self._rule(state)
+        if newest and newest[0].at > rule.now:
+            rule = replace(rule, now=newest[0].at)
+        rows = await store.unreleased(campaign_id, rule)
+        waiting = tuple(press_item(r) for r in rows if r.id <= released_upto)
+        if waiting:
+            log.info("%s: %d press items wait for their time", campaign_id, len(waiting))
+        with contextlib.suppress(pykka.ActorDeadError):
+            desk.tell(Restore(waiting, Instant(rule.now)))
 
     def _start_actor(
         self, source: Loaded | NewCampaign, desk: pykka.ActorRef[Any]
@@ -641,17 +671,36 @@ class GameServer:
                 return
 
     async def advance(self, to: Instant) -> None:
-        """Move the virtual clock to ``to`` one slot at a time, ticking every campaign.
+        """Move the virtual clock to ``to`` one stop at a time, ticking every campaign.
 
-        Stepping through each digest and symposium slot on the way means a long advance plays
-        every digest (a single jump would look like downtime and meet ``catch_up_cap``).
+        It stops at each digest and symposium slot on the way, so a long advance plays every
+        digest (a single jump would look like downtime and meet ``catch_up_cap``), and at each
+        time a press desk holds an item for (a layered follow-up, D10), so every item goes out
+        with the clock at its own minute and the notices come in time order. Items a stop
+        composes (a digest's layers) are stopped for too.
         """
-        if self._clock_ref is None:
+        clock = self._clock_ref
+        if clock is None:
             raise UnavailableError("The server is not running.")
-        stops = [slot.at for slot in self.schedule.slots_between(self.clock.now(), to)]
-        for stop in dict.fromkeys([*stops, to]):  # each instant once, in order
-            await ask_async(self._clock_ref, m.Advance(stop), self.settings.ask_timeout)
+        slots = [slot.at for slot in self.schedule.slots_between(self.clock.now(), to)]
+        while True:
+            now = self.clock.now()
+            stop = next((at for at in slots if at > now), to)
+            release = await self._next_release(now)
+            if release is not None and release < stop:
+                stop = release
+            await ask_async(clock, m.Advance(stop), self.settings.ask_timeout)
             await self.settle()
+            if stop >= to:
+                return
+
+    async def _next_release(self, after: Instant) -> Instant | None:
+        """The earliest time after ``after`` at which some campaign's desk releases an item."""
+        desks = [c.desk for c in self._campaigns.values() if c.failed is None]
+        timeout = self.settings.ask_timeout
+        found = await asyncio.gather(*(ask_async(d, NextRelease(after), timeout) for d in desks))
+        times = [Instant(t) for t in found if t is not None]
+        return min(times, default=None)
 
     async def advance_to_next_digest(self) -> Instant:
         """Move the virtual clock to the next digest slot; returns its time."""
@@ -667,18 +716,38 @@ class GameServer:
         query: str | None = None,
         kinds: Sequence[str] = (),
     ) -> list[PressItem]:
-        """Released press, newest first."""
+        """Released press, newest first (what :meth:`visibility` shows)."""
+        rule = self.visibility(campaign_id)
         rows = await self._require_store().press(
-            campaign_id, released_by=self.clock.now(), limit=limit, query=query, kinds=kinds
+            campaign_id,
+            released_by=rule.now,
+            held_since=rule.held_since,
+            limit=limit,
+            query=query,
+            kinds=kinds,
         )
         return [press_item(r) for r in rows]
 
     async def press_item(self, campaign_id: CampaignId, press_id: int) -> PressItem | None:
-        """One released press item."""
+        """One released press item; None when there is none or it is not public yet."""
+        rule = self.visibility(campaign_id)
         row = await self._require_store().press_item(campaign_id, press_id)
-        if row is None or row.release_at > self.clock.now():
+        if row is None or not rule.shows(at=row.at, release_at=row.release_at):
             return None
         return press_item(row)
+
+    def visibility(self, campaign_id: CampaignId) -> Visibility:
+        """Which of the campaign's press is public now: the release rule at the game clock.
+
+        While the campaign's committed state is paused, delayed press that fell due after the
+        pause began is not public (docs/press.md "Released, once"). A campaign this server
+        does not run has no pause to apply.
+        """
+        return self._rule(self._committed_or_none(campaign_id))
+
+    def _rule(self, state: CampaignState | None) -> Visibility:
+        pause = None if state is None else state.pause
+        return Visibility(now=self.clock.now(), held_since=None if pause is None else pause.since)
 
     async def journal(self, campaign_id: CampaignId, *, limit: int) -> list[JournalEntry]:
         """The last ``limit`` committed events, newest first."""

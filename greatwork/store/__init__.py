@@ -16,6 +16,7 @@ from greatwork.store.errors import (
 )
 from greatwork.store.ledger import CommitHook, FailureHook
 from greatwork.store.migrations import APPLICATION_ID, LATEST_VERSION, MIGRATIONS, Migration
+from greatwork.store.reader import Visibility
 from greatwork.store.records import ChannelRow, OutboxRow, OutboxState
 from greatwork.store.replay import decode_snapshot, encode_snapshot, first_difference, rebuild
 from greatwork.store.rows import (
@@ -58,6 +59,7 @@ __all__ = [
     "Store",
     "StoreError",
     "UnknownCampaignError",
+    "Visibility",
     "WriterStats",
     "check_batch",
     "decode_snapshot",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Collection, Sequence
+from dataclasses import dataclass
 
 import aiosqlite
 
@@ -31,6 +32,42 @@ _VOICED = (
 )
 _FROM = "press p LEFT JOIN press_voice v ON v.campaign_id = p.campaign_id AND v.id = p.id"
 _FOLD = "gw_casefold"
+
+
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Which press releases are public: the one release rule (docs/press.md "Released, once").
+
+    A release is public when its ``release_at`` has come (``release_at <= now``), except
+    while the game is paused: a *delayed* release (a layered follow-up, ``release_at > at``)
+    that fell due after the pause began (``release_at > held_since``) stays unpublished until
+    the resume. What a command prints at once (``release_at == at``, an admin's action while
+    paused) is public at once. The press desk releases by this rule, every press read filters
+    by it (:meth:`where`), and the Discord outbox's recovery reads through it.
+
+    Attributes:
+        now: the game clock's time (epoch seconds).
+        held_since: when the pause began, while the game is paused; None otherwise.
+    """
+
+    now: int
+    held_since: int | None = None
+
+    def shows(self, *, at: int, release_at: int) -> bool:
+        """Whether a release made at ``at`` and due at ``release_at`` is public."""
+        if release_at > self.now:
+            return False
+        return self.held_since is None or release_at <= at or release_at <= self.held_since
+
+    def where(self, alias: str = "p") -> tuple[str, list[object]]:
+        """The rule as an SQL condition on the press table ``alias``, with its parameters."""
+        release = f"{alias}.release_at"
+        if self.held_since is None:
+            return f"{release} <= ?", [self.now]
+        return (
+            f"{release} <= ? AND ({release} <= {alias}.at OR {release} <= ?)",
+            [self.now, self.held_since],
+        )
 
 
 def _positive(name: str, value: int) -> None:
@@ -112,7 +149,7 @@ class JournalReader:
                         (campaign_id, start),
                     )
                 ]
-                max_press, pending = await self._press_state(campaign_id)
+                max_press = await self._max_press(campaign_id)
             finally:
                 await conn.execute_fetchall("COMMIT")
         return Loaded(
@@ -120,29 +157,15 @@ class JournalReader:
             snapshot=snapshot,
             events=events,
             max_press_id=max_press,
-            pending_press=pending,
         )
 
-    async def _press_state(self, campaign_id: str) -> tuple[int, list[PressRow]]:
-        conn = self._conn
+    async def _max_press(self, campaign_id: str) -> int:
         rows = list(
-            await conn.execute_fetchall(
-                "SELECT COALESCE(MAX(id), 0),"
-                " (SELECT at FROM events WHERE campaign_id = ? ORDER BY seq DESC LIMIT 1)"
-                " FROM press WHERE campaign_id = ?",
-                (campaign_id, campaign_id),
+            await self._conn.execute_fetchall(
+                "SELECT COALESCE(MAX(id), 0) FROM press WHERE campaign_id = ?", (campaign_id,)
             )
         )
-        max_press, latest = int(rows[0][0]), rows[0][1]
-        pending = [
-            PressRow(*row)
-            for row in await conn.execute_fetchall(
-                f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ? AND p.release_at > ?"  # noqa: S608 (constant column list)
-                " ORDER BY p.release_at, p.id",
-                (campaign_id, -1 if latest is None else latest),
-            )
-        ]
-        return max_press, pending
+        return int(rows[0][0])
 
     async def events(
         self, campaign_id: str | None = None, *, after_seq: int = -1, page_size: int = 500
@@ -206,20 +229,24 @@ class JournalReader:
         limit: int,
         query: str | None = None,
         kinds: Sequence[str] = (),
+        held_since: int | None = None,
     ) -> list[PressRow]:
         """Released press releases, newest first.
 
         Args:
             campaign_id: the campaign.
-            released_by: only releases with ``release_at`` at or before this instant.
+            released_by: the game clock's time: only releases public then (:class:`Visibility`).
             limit: at most this many.
             query: keep those whose headline or body contains it, ignoring case (Unicode
                 case folding; ``%`` and ``_`` are plain characters).
             kinds: keep only these press kinds (all when empty).
+            held_since: when the game's pause began, while it is paused: delayed releases
+                due after it are not public yet.
         """
         _positive("limit", limit)
-        where = ["p.campaign_id = ?", "p.release_at <= ?"]
-        params: list[object] = [campaign_id, released_by]
+        public, public_params = Visibility(released_by, held_since).where()
+        where = ["p.campaign_id = ?", public]
+        params: list[object] = [campaign_id, *public_params]
         if query:
             folded = query.casefold()
             body = "COALESCE(v.body, p.body)"
@@ -256,12 +283,35 @@ class JournalReader:
         )
         return PressRow(*rows[0]) if rows else None
 
-    async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
-        """Releases with ``after < release_at <= upto``, oldest first: one Gazette's contents."""
+    async def press_between(
+        self, campaign_id: str, after: int, upto: int, *, held_since: int | None = None
+    ) -> list[PressRow]:
+        """Releases with ``after < release_at <= upto``, oldest first: one Gazette's contents.
+
+        With ``held_since`` (the game is paused since then), delayed releases due after it
+        are left out: they are not public until the resume (:class:`Visibility`).
+        """
+        public, params = Visibility(upto, held_since).where()
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ?"  # noqa: S608 (constant column list)
-            " AND p.release_at > ? AND p.release_at <= ? ORDER BY p.release_at, p.id",
-            (campaign_id, after, upto),
+            f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ?"  # noqa: S608 (constant SQL; values are bound)
+            f" AND p.release_at > ? AND {public} ORDER BY p.release_at, p.id",
+            (campaign_id, after, *params),
+        )
+        return [PressRow(*row) for row in rows]
+
+    async def unreleased(self, campaign_id: str, rule: Visibility) -> list[PressRow]:
+        """The releases ``rule`` does not show yet, oldest release first (the desk's backlog).
+
+        Those due later than ``rule.now`` and, while paused, the delayed ones due after the
+        pause began. Read through the ``press_release`` index from the earlier of the two
+        times, so a long journal costs nothing here.
+        """
+        public, params = rule.where()
+        low = rule.now if rule.held_since is None else min(rule.now, rule.held_since)
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_VOICED} FROM {_FROM} WHERE p.campaign_id = ?"  # noqa: S608 (constant SQL; values are bound)
+            f" AND p.release_at > ? AND NOT ({public}) ORDER BY p.release_at, p.id",
+            (campaign_id, low, *params),
         )
         return [PressRow(*row) for row in rows]
 

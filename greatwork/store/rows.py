@@ -111,15 +111,15 @@ class Loaded:
         events: the events to replay, in order: those with ``seq >= snapshot.seq``, or every
             event when there is no snapshot or ``from_scratch`` was asked.
         max_press_id: the highest press id stored (0 when none).
-        pending_press: press releases not yet public: ``release_at`` after the latest event's
-            time, oldest first.
+
+    The press a campaign's desk still holds is :meth:`Store.unreleased`, read at start with
+    the server's clock and the campaign's pause.
     """
 
     campaign: CampaignRow
     snapshot: SnapshotRow | None
     events: list[EventRow]
     max_press_id: int
-    pending_press: list[PressRow]
 
 
 @dataclass(frozen=True, slots=True)

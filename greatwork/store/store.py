@@ -23,7 +23,7 @@ from greatwork.store.ledger import CommitHook, FailureHook, Ledger
 from greatwork.store.migrations import MIGRATIONS, Migration, check_migrations, migrate
 from greatwork.store.opening import connect, prepare
 from greatwork.store.outbox import OutboxRecords
-from greatwork.store.reader import JournalReader
+from greatwork.store.reader import JournalReader, Visibility
 from greatwork.store.rows import (
     Batch,
     CampaignRow,
@@ -296,14 +296,22 @@ class Store(OutboxRecords, VoiceRecords):
         limit: int,
         query: str | None = None,
         kinds: Sequence[str] = (),
+        held_since: int | None = None,
     ) -> list[PressRow]:
         """Released press, newest first, optionally searched and filtered by kind.
 
-        Here and in every press read, a release the persona voice rewrote comes with its
-        voiced body and meta (:meth:`record_voice`).
+        Public means public by the release rule (:class:`~greatwork.store.reader.Visibility`)
+        at ``released_by``, the game clock's time; pass ``held_since`` (when the pause began)
+        while the campaign is paused. Here and in every press read, a release the persona
+        voice rewrote comes with its voiced body and meta (:meth:`record_voice`).
         """
         return await self._reader.press(
-            campaign_id, released_by=released_by, limit=limit, query=query, kinds=kinds
+            campaign_id,
+            released_by=released_by,
+            limit=limit,
+            query=query,
+            kinds=kinds,
+            held_since=held_since,
         )
 
     async def press_item(self, campaign_id: str, press_id: int) -> PressRow | None:
@@ -314,9 +322,19 @@ class Store(OutboxRecords, VoiceRecords):
         """One press release as its template wrote it (without its voice), or None."""
         return await self._reader.press_template(campaign_id, press_id)
 
-    async def press_between(self, campaign_id: str, after: int, upto: int) -> list[PressRow]:
-        """Press released in ``(after, upto]``, oldest first."""
-        return await self._reader.press_between(campaign_id, after, upto)
+    async def press_between(
+        self, campaign_id: str, after: int, upto: int, *, held_since: int | None = None
+    ) -> list[PressRow]:
+        """Press released in ``(after, upto]``, oldest first.
+
+        While the campaign is paused, pass ``held_since`` (when the pause began): delayed press
+        due after it is left out until the resume.
+        """
+        return await self._reader.press_between(campaign_id, after, upto, held_since=held_since)
+
+    async def unreleased(self, campaign_id: str, rule: Visibility) -> list[PressRow]:
+        """The press ``rule`` does not show yet, oldest release first (a restarted desk's)."""
+        return await self._reader.unreleased(campaign_id, rule)
 
     async def digests(self, campaign_id: str, *, since: int = 0) -> list[EventRow]:
         """The campaign's ``DigestCompleted`` events at or after time ``since``, in order."""

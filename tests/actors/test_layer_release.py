@@ -4,6 +4,7 @@ in the digest where it falls due; a restart keeps what is held; a pause holds th
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from greatwork.actors import messages as m
 from greatwork.actors.press_desk import Hold, PressDeskActor
@@ -34,11 +35,11 @@ def drain(queue: asyncio.Queue[Notice]) -> list[PressItem | m.DigestDone]:
     return out
 
 
-def items(notices: list[PressItem | m.DigestDone]) -> list[PressItem]:
+def items(notices: Sequence[PressItem | m.DigestDone]) -> list[PressItem]:
     return [n for n in notices if isinstance(n, PressItem)]
 
 
-def layers(notices: list[PressItem | m.DigestDone]) -> list[PressItem]:
+def layers(notices: Sequence[PressItem | m.DigestDone]) -> list[PressItem]:
     return [n for n in items(notices) if n.meta.get("layer")]
 
 
@@ -207,13 +208,14 @@ def test_the_desk_holds_only_delayed_items_while_told_to_hold() -> None:
     desk = PressDeskActor.start(C1, lambda _c, out: released.extend(i.id for i in out))
     try:
         desk.tell(m.Publish((_item(1, START, START + 600),), Instant(START)))
-        desk.tell(Hold(Instant(START + 60)))
+        paused = Instant(START + 60)
+        desk.tell(Hold(paused, paused))
         desk.ask(m.Barrier(), timeout=1)
         assert desk.proxy().holding.get(timeout=1) is True
         # an admin's action while paused prints at once; the overdue layer waits
         late = START + 900
         desk.tell(m.Publish((_item(2, late, late), _item(3, late, late + 60)), Instant(late)))
-        desk.tell(Hold(Instant(late + 120)))
+        desk.tell(Hold(Instant(late + 120), paused))
         assert desk.ask(m.Barrier(), timeout=1) == 2
         assert released == [2]
         desk.tell(m.Tick(Instant(late + 120)))  # the first tick after the resume

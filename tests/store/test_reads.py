@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from greatwork.store import Batch, SnapshotRow, Store, UnknownCampaignError
+from greatwork.store import Batch, SnapshotRow, Store, UnknownCampaignError, Visibility
 from tests.store.journal import T0, batch, campaign_row, count, press_row
 
 
@@ -40,10 +40,9 @@ async def test_load_without_snapshot_or_events(store: Store) -> None:
     await store.flush()
     loaded = await store.load("c1")
     assert (loaded.snapshot, loaded.events, loaded.max_press_id) == (None, [], 1)
-    assert [p.id for p in loaded.pending_press] == [1]  # no event yet: nothing released
 
 
-async def test_load_names_the_press_still_to_release(store: Store) -> None:
+async def test_load_counts_the_press_and_unreleased_names_what_is_due_later(store: Store) -> None:
     last_at = T0 + 4 * 60  # events 0..4 are a minute apart
     press = [
         press_row(1, release_at=T0),
@@ -55,7 +54,8 @@ async def test_load_names_the_press_still_to_release(store: Store) -> None:
     await store.flush()
     loaded = await store.load("c1")
     assert loaded.max_press_id == 4
-    assert [p.id for p in loaded.pending_press] == [4, 3]  # oldest release first
+    later = await store.unreleased("c1", Visibility(now=last_at))
+    assert [p.id for p in later] == [4, 3]  # oldest release first
 
 
 async def test_old_snapshots_are_pruned(db_path: Path) -> None:

@@ -39,7 +39,6 @@ def _loaded(events: int | None = None, snapshot: SnapshotRow | None = None) -> L
         snapshot=snapshot,
         events=rows if events is None else rows[:events],
         max_press_id=0,
-        pending_press=[],
     )
 
 

@@ -13,6 +13,7 @@ from greatwork.store import (
     InvalidRecordError,
     JournalError,
     Store,
+    Visibility,
 )
 from greatwork.store.voice import MAX_VOICE_BODY
 from tests.store.journal import T0, batch, count, peek, press_row
@@ -93,11 +94,11 @@ async def test_a_voice_is_written_once(gazette: Store, db_path: Path) -> None:
     assert count(db_path, "press_voice") == 1
 
 
-async def test_load_gives_pending_press_with_its_voice(gazette: Store) -> None:
+async def test_unreleased_press_comes_with_its_voice(gazette: Store) -> None:
     assert await gazette.record_voice("c1", 3, body="Voiced three.", meta="{}", at=T0)
     loaded = await gazette.load("c1")
-    # Every release is after the campaign's one event (at T0), so all three are pending.
-    assert [(p.id, p.body) for p in loaded.pending_press] == [
+    # Every release is after T0, so all three are still to come.
+    assert [(p.id, p.body) for p in await gazette.unreleased("c1", Visibility(now=T0))] == [
         (1, "Template one."),
         (2, "Template two."),
         (3, "Voiced three."),

@@ -128,7 +128,10 @@ class Outbox:
                 continue
             lane = self._lane(campaign_id, guild_id)
             try:
-                found = await recover(self._store, campaign_id, self._now())
+                rule = self._server.visibility(campaign_id)
+                found = await recover(
+                    self._store, campaign_id, rule.now, held_since=rule.held_since
+                )
             except Exception:
                 log.exception("the Gazette outbox could not read the journal of %s", campaign_id)
                 continue

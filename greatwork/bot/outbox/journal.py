@@ -3,6 +3,9 @@
 At start the outbox reads, for each guild campaign, the digests and press released from a day
 before its newest outbox row (or its oldest unfinished one, if older) up to now, and plans
 the posts whose row is missing or still ``sending`` (:func:`~greatwork.bot.outbox.units.plan`).
+"Released" is the server's one release rule (:class:`~greatwork.store.reader.Visibility`):
+while the campaign is paused, the layered follow-ups the press desk holds are not read; the
+desk releases them after the resume and the outbox posts them then.
 """
 
 from __future__ import annotations
@@ -50,12 +53,21 @@ class Recovered:
     digest_at: dict[int, int]
 
 
-async def recover(store: Store, campaign_id: CampaignId, now: int) -> Recovered:
+async def recover(
+    store: Store, campaign_id: CampaignId, now: int, *, held_since: int | None = None
+) -> Recovered:
     """Plan what the journal released up to ``now`` and nobody posted.
 
     Everything released up to a day before the newest row is read again (:data:`OVERLAP`):
     a layered follow-up can be released a little after a later item, and rows decide what is
     done. A post still ``sending`` is read whatever its age, so it always resumes.
+
+    Args:
+        store: the journal.
+        campaign_id: the campaign.
+        now: the game clock's time.
+        held_since: when the campaign's pause began, while it is paused: the delayed press
+            due after it is not released yet, so it is not posted.
     """
     rows = {r.key: r for r in await store.outbox_rows(campaign_id)}
     posts = [r for r in rows.values() if not r.key.startswith(ADMIN_KEYS)]
@@ -68,7 +80,8 @@ async def recover(store: Store, campaign_id: CampaignId, now: int) -> Recovered:
         for event in await store.digests(campaign_id, since=since)
         if event.at <= now
     ]
-    items = [press_item(row) for row in await store.press_between(campaign_id, since - 1, now)]
+    rows_due = await store.press_between(campaign_id, since - 1, now, held_since=held_since)
+    items = [press_item(row) for row in rows_due]
     units = plan(rows, digests, items)
     if units:
         log.info("%s: %d Gazette posts to send from the journal", campaign_id, len(units))
