@@ -335,6 +335,7 @@ _KINDS: dict[str, _Kind] = {
     "moderation_checker": _optional(
         _textual("a checker named like package.module:callable", _plug)
     ),
+    "metrics_enabled": _flag(),
     "metrics_host": _HOST,
     "metrics_port": _PORT,
     "web_host": _HOST,
@@ -406,6 +407,7 @@ class Settings:
     llm_max_tokens: int = 500
     llm_auto_resume: bool = True
     moderation_checker: str | None = None
+    metrics_enabled: bool = True
     metrics_host: str = "127.0.0.1"
     metrics_port: int = 9464
     web_host: str = "127.0.0.1"

@@ -11,6 +11,10 @@ With a language model configured (``llm_mode``, ``llm_url``, ``llm_model``: docs
 server voices the press before it is published (``GameServer(voice=...)``); the client's
 session is closed after the server stopped.
 
+The metrics endpoint (``/metrics``, ``/healthz``, ``/readyz``: :mod:`greatwork.exporter`)
+listens on ``metrics_host:metrics_port`` from the start, before the journal opens, so
+``/readyz`` answers 503 while the server starts; ``metrics_enabled = false`` turns it off.
+
 :class:`Service` holds the running parts; the end-to-end tests start one with a virtual clock,
 so they drive the same wiring as production. Shutdown runs in order: the outbox finishes the
 post in flight, the bot disconnects, the server stops its actors and flushes the journal.
@@ -27,8 +31,11 @@ from typing import TYPE_CHECKING, Any
 
 from greatwork.actors.clock import SystemClock, VirtualClock
 from greatwork.actors.runtime import GameServer
+from greatwork.actors.types import UnavailableError
 from greatwork.config import Settings
 from greatwork.content import load_content
+from greatwork.exporter import Exporter
+from greatwork.metrics import Metrics
 
 if TYPE_CHECKING:
     from greatwork.bot.app import GreatworkBot
@@ -74,22 +81,76 @@ class Service:
     ) -> None:
         self.settings = settings
         self._on_bot = on_bot
-        self.voice = _voice(settings)
-        self.server = GameServer(settings, load_content(), clock=clock, voice=self.voice)
+        self.metrics = Metrics()
+        self.voice = _voice(settings, self.metrics)
+        self.server = GameServer(
+            settings, load_content(), clock=clock, voice=self.voice, metrics=self.metrics
+        )
+        self.exporter: Exporter | None = None
+        if settings.metrics_enabled:
+            self.exporter = Exporter(
+                self.metrics,
+                self.readiness,
+                host=settings.metrics_host,
+                port=settings.metrics_port,
+            )
+        self._started = False
+        self._stopping = False
         self.bot: GreatworkBot | None = None
         self.channels: ChannelBook | None = None
         self.outbox: Outbox | None = None
         self._guild_ready_timeout = guild_ready_timeout
         self._runner: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        """Start the server, then (with a token) connect the bot and start the outbox.
+    @property
+    def metrics_port(self) -> int | None:
+        """The port of the metrics endpoint once it listens (None when it is off)."""
+        return None if self.exporter is None else self.exporter.port
+
+    def readiness(self) -> str | None:
+        """Why the service is not ready (``/readyz`` answers 503 with it), or None."""
+        if self._stopping:
+            return "the server is shutting down"
+        if self.server.store is None or not self._started:
+            return "the server is starting: the journal and the campaigns are not all up yet"
+        for campaign_id in self.server.campaign_ids():
+            try:
+                self.server.committed_state(campaign_id)
+            except UnavailableError as error:
+                return str(error)
+        return None
+
+    async def start_metrics(self) -> None:
+        """Start the metrics endpoint (if enabled); :meth:`start` does it first. Idempotent.
 
         Raises:
-            ServeError: Discord refused the token or cannot be reached; everything started
-                was stopped again.
+            ServeError: the address cannot be bound.
         """
-        await self.server.start()
+        if self.exporter is None:
+            return
+        try:
+            await self.exporter.start()
+        except OSError as error:
+            settings = self.settings
+            raise ServeError(
+                f"cannot serve metrics on {settings.metrics_host}:{settings.metrics_port} "
+                f"({error}); choose another metrics_port (0 picks a free one) or set "
+                "metrics_enabled = false"
+            ) from error
+
+    async def start(self) -> None:
+        """Start the metrics endpoint and the server, then (with a token) the bot and outbox.
+
+        Raises:
+            ServeError: the metrics port cannot be bound, or Discord refused the token or
+                cannot be reached; everything started was stopped again.
+        """
+        try:
+            await self.start_metrics()
+            await self.server.start()
+        except BaseException:
+            await self.stop()
+            raise
         token = self.settings.discord_token
         if token is None:
             log.info(
@@ -97,12 +158,14 @@ class Service:
                 "runs without Discord; its journal is %s",
                 self.settings.db_path,
             )
+            self._started = True
             return
         try:
             await self._start_discord(token)
         except BaseException:
             await self.stop()
             raise
+        self._started = True
 
     async def _start_discord(self, token: str) -> None:
         from greatwork.bot.app import create_bot  # noqa: PLC0415 (disnake only when used)
@@ -169,7 +232,8 @@ class Service:
             await self._runner
 
     async def stop(self) -> None:
-        """Stop everything in order. Idempotent."""
+        """Stop everything in order (the metrics endpoint last). Idempotent."""
+        self._stopping = True
         try:
             # The outbox first: the post in flight still has the bot's HTTP session.
             if self.outbox is not None:
@@ -186,19 +250,23 @@ class Service:
             try:
                 await self.server.stop()
             finally:
-                close = getattr(self.voice, "close", None)
-                if close is not None:
-                    await close()  # the LLM client's HTTP session
+                try:
+                    close = getattr(self.voice, "close", None)
+                    if close is not None:
+                        await close()  # the LLM client's HTTP session
+                finally:
+                    if self.exporter is not None:
+                        await self.exporter.stop()
 
 
-def _voice(settings: Settings) -> Backend | None:
+def _voice(settings: Settings, metrics: Metrics) -> Backend | None:
     """The persona voice's backend the settings ask for, or None (the default: off)."""
     if settings.llm_backend == "off":
         log.info("persona voice off: the Gazette prints its templates (docs/llm.md)")
         return None
     from greatwork.llm.voice import backend_from_settings  # noqa: PLC0415 (only when used)
 
-    backend = backend_from_settings(settings)
+    backend = backend_from_settings(settings, metrics=metrics)
     if settings.llm_backend == "mock":
         log.info("persona voice: mock mode, no model is called")
     else:

@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -28,6 +29,7 @@ from greatwork.actors.entities import EntityMirror
 from greatwork.actors.press_desk import Hold
 from greatwork.actors.press_rows import press_row
 from greatwork.actors.schedule import Schedule, SlotKind
+from greatwork.metrics import Metrics
 from greatwork.press.item import PressDraft, PressItem
 from greatwork.rules import command as rules_command
 from greatwork.rules.campaign import new_campaign, start_campaign
@@ -70,6 +72,7 @@ class CampaignDeps:
         press_desk: the campaign's press desk, which gets the clock's ticks too.
         catch_up_cap: the most missed digests run in one go.
         failure_hook: reports a failed actor to the supervisor.
+        metrics: counts the digests (None: not counted).
     """
 
     content: Content
@@ -81,6 +84,7 @@ class CampaignDeps:
     press_desk: pykka.ActorRef[Any] | None
     catch_up_cap: int
     failure_hook: FailureHook | None = None
+    metrics: Metrics | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -161,7 +165,7 @@ class CampaignActor(GreatworkActor):
                 return self._commit(rules_command.execute(self.state, command, ctx))
             case m.RunDigest(at=at, by=by):
                 log.info("%s: %s runs the next digest now", self.key, by)
-                return self._digest(Instant(max(at, self._latest())))
+                return self._digest(Instant(max(at, self._latest())), "admin")
             case m.Tick(now=now):
                 self._catch_up(now)
                 return None
@@ -202,8 +206,11 @@ class CampaignActor(GreatworkActor):
         slots = self._deps.schedule.slots_between(Instant(min(last_digest, last_symposium)), now)
         digests = [s for s in slots if s.kind is SlotKind.DIGEST and s.at > last_digest]
         cap = self._deps.catch_up_cap
+        trigger = "clock" if len(digests) <= 1 else "catch_up"
         if len(digests) > cap:
             skipped = len(digests) - cap
+            if self._deps.metrics is not None:
+                self._deps.metrics.digests_skipped(skipped)
             log.warning(
                 "%s missed %d digests; running the last %d (catch_up_cap)", self.key, skipped, cap
             )
@@ -212,17 +219,21 @@ class CampaignActor(GreatworkActor):
         for slot in slots:
             try:
                 if slot.kind is SlotKind.DIGEST and slot.at > last_digest:
-                    self._digest(slot.at)
+                    self._digest(slot.at, trigger)
                 elif slot.kind is SlotKind.SYMPOSIUM and slot.at > last_symposium:
                     self._symposium(slot.at)
             except GamePaused:
                 log.info("%s is paused: the digest of %d waits", self.key, slot.at)
                 return
 
-    def _digest(self, at: Instant) -> m.Accepted:
+    def _digest(self, at: Instant, trigger: str = "clock") -> m.Accepted:
+        started = time.perf_counter()
         state = self.state
         number = state.last_digest + 1
-        return self._commit(run_digest(state, number, at, self._ctx(state, "digest", at)))
+        accepted = self._commit(run_digest(state, number, at, self._ctx(state, "digest", at)))
+        if self._deps.metrics is not None:
+            self._deps.metrics.digest_done(trigger, time.perf_counter() - started)
+        return accepted
 
     def _symposium(self, at: Instant) -> m.Accepted:
         state = self.state

@@ -13,6 +13,7 @@ from greatwork.rules.state import CampaignState
 
 if TYPE_CHECKING:
     from greatwork.actors.runtime import GameServer
+    from greatwork.metrics import Metrics
 
 
 class CampaignGame:
@@ -26,6 +27,11 @@ class CampaignGame:
     def campaign_id(self) -> CampaignId:
         """The campaign."""
         return self._campaign_id
+
+    @property
+    def metrics(self) -> Metrics:
+        """The server's metrics (the command path counts each command there)."""
+        return self._server.metrics
 
     @property
     def content(self) -> Content:

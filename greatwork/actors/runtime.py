@@ -45,6 +45,7 @@ from greatwork.actors.schedule import Schedule, SlotKind
 from greatwork.actors.supervisor import SupervisorActor, SupervisorHooks
 from greatwork.actors.types import ActorFailedError, JournalEntry, Outcome, UnavailableError
 from greatwork.config import Settings
+from greatwork.metrics import Metrics, binding
 from greatwork.press.item import PressItem
 from greatwork.rules.command import Command
 from greatwork.rules.content import Content
@@ -127,6 +128,8 @@ class GameServer:
         compose: turns events into press drafts (the Gazette's composer by default).
         voice: the persona voice's backend (``greatwork.llm.voice.backend_from_settings``);
             None (the default) publishes every release as its template wrote it.
+        metrics: where the server's metrics go (a new :class:`~greatwork.metrics.Metrics` by
+            default); they read this server's campaigns at every scrape.
     """
 
     def __init__(
@@ -137,8 +140,11 @@ class GameServer:
         clock: SystemClock | VirtualClock | None = None,
         compose: Composer | None = None,
         voice: Backend | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.settings = settings
+        self.metrics = metrics if metrics is not None else Metrics()
+        self.metrics.watch(self)
         self.content = content
         self.clock = clock or SystemClock()
         self.schedule = Schedule.from_settings(settings)
@@ -185,7 +191,10 @@ class GameServer:
         """Open the journal, start the actors and every campaign in the journal."""
         self._loop = asyncio.get_running_loop()
         threading.stack_size(ACTOR_STACK_SIZE)
-        self.store = await Store.open(self.settings.db_path, synchronous=self.settings.journal_sync)
+        with binding(self.metrics):  # the journal's writer reports to this server's metrics
+            self.store = await Store.open(
+                self.settings.db_path, synchronous=self.settings.journal_sync
+            )
         try:
             self.store.on_commit(self._committed)
             self.store.on_failure(self._journal_failed)
@@ -350,6 +359,7 @@ class GameServer:
             press_desk=desk,
             catch_up_cap=self.settings.catch_up_cap,
             failure_hook=self._failure_hook,
+            metrics=self.metrics,
         )
         return CampaignActor.start(source, deps)
 
@@ -422,6 +432,7 @@ class GameServer:
         every = self.settings.snapshot_every
         for accepted in done:
             before = campaign.committed
+            self.metrics.committed(accepted.events, accepted.state)
             if campaign.committed is None or campaign.committed.seq < accepted.state.seq:
                 campaign.committed = accepted.state
             for alert in alerts_for(
@@ -481,6 +492,7 @@ class GameServer:
     def _publish(
         self, campaign_id: CampaignId, items: tuple[PressItem | m.DigestDone, ...]
     ) -> None:
+        self.metrics.press_published(items)
         for item in items:
             if isinstance(item, m.DigestDone):
                 self._notify(campaign_id, item)
@@ -522,6 +534,7 @@ class GameServer:
             queue.put_nowait(alert)
 
     def _restarted(self, key: str, ref: pykka.ActorRef[Any]) -> None:
+        self.metrics.actor_restarted(key)
         kind, _, ident = key.partition(":")
         campaign = self._campaigns.get(CampaignId(ident))
         if kind == "campaign" and campaign is not None:
@@ -577,6 +590,11 @@ class GameServer:
         from greatwork.actors.game import CampaignGame  # noqa: PLC0415 (game imports this module)
 
         return CampaignGame(self, campaign_id)
+
+    def campaign_failed(self, campaign_id: CampaignId) -> bool:
+        """Whether the campaign stopped for good after repeated internal errors."""
+        campaign = self._campaigns.get(campaign_id)
+        return campaign is not None and campaign.failed is not None
 
     def committed_state(self, campaign_id: CampaignId) -> CampaignState:
         """The campaign's latest committed state.

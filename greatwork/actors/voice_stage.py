@@ -81,7 +81,7 @@ Moderate = Callable[[str], Verdict]
 
 @dataclass(slots=True)
 class VoiceStats:
-    """What the stage did since it started (for logs and, later, metrics).
+    """What the stage did since it started (for logs and ``greatwork_llm_requests_total``).
 
     Attributes:
         enhanced: items whose body the model's text replaced.
@@ -92,6 +92,8 @@ class VoiceStats:
         discarded: answers thrown away by moderation, the facts check or the caps.
         blocked: of those, answers moderation blocked.
         probes: probes of the model while it kept a campaign paused.
+        probes_ok: of those, probes the model answered.
+        probes_failed: of those, probes that failed.
     """
 
     enhanced: int = 0
@@ -101,6 +103,8 @@ class VoiceStats:
     discarded: int = 0
     blocked: int = 0
     probes: int = 0
+    probes_ok: int = 0
+    probes_failed: int = 0
 
 
 @dataclass(eq=False, slots=True)
@@ -426,9 +430,11 @@ class VoiceStage:
                     (ChatMessage("user", PROBE_PROMPT),), temperature=0.0, max_tokens=PROBE_TOKENS
                 )
         except LlmError as error:
+            self.stats.probes_failed += 1
             log.info("%s: the model is still down (%s)", lane.campaign_id, error.message)
             await self._report(lane, ok=False, at=at)
         else:
+            self.stats.probes_ok += 1
             log.info("%s: the model answers again", lane.campaign_id)
             await self._report(lane, ok=True, at=at)
         finally:

@@ -12,12 +12,14 @@ here, so ``from greatwork.commands.spec import Option`` keeps working.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from greatwork.actors.types import JournalEntry, Outcome
 from greatwork.commands.options import MAX_STRING, Choice, Lookup, Option, OptionType
+from greatwork.metrics import command_done
 from greatwork.press.item import PressItem
 from greatwork.rules.content import Content
 from greatwork.rules.errors import InvalidInput, PermissionDenied, RuleError
@@ -320,8 +322,37 @@ async def invoke(
     """Run one command for one caller, turning every refusal into an error reply.
 
     Only :class:`RuleError` becomes a refusal; any other error propagates (it is a bug or an
-    outage, and the front end reports it as such).
+    outage, and the front end reports it as such). Each call is counted in the game's
+    server's metrics (``greatwork_commands_total``) with its outcome and latency.
     """
+    started = time.perf_counter()
+    try:
+        reply = await _run(
+            spec,
+            game,
+            player=player,
+            display_name=display_name,
+            is_admin=is_admin,
+            raw_options=raw_options,
+            at=at,
+        )
+    except Exception:
+        command_done(game, spec.path, "error", started, admin=spec.admin)
+        raise
+    command_done(game, spec.path, "ok" if reply.ok else "refused", started, admin=spec.admin)
+    return reply
+
+
+async def _run(
+    spec: CommandSpec,
+    game: Game,
+    *,
+    player: PlayerId,
+    display_name: str,
+    is_admin: bool,
+    raw_options: Mapping[str, object],
+    at: Instant | None,
+) -> Reply:
     try:
         if spec.admin and not is_admin:
             raise PermissionDenied(f"/{spec.path} is for admins only.", command=spec.path)

@@ -42,6 +42,7 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_random_exponential
 
+from greatwork.metrics import Metrics
 from greatwork.rules.errors import GreatworkError
 
 __all__ = [
@@ -338,6 +339,7 @@ class LlmClient:
             opens its own on first use and closes it in :meth:`close`.
         sleep: awaited between attempts (tests pass one that records and returns at once).
         clock: seconds, for the retry budget and latency (tests pass a fake one).
+        metrics: counts each call's time, retries and failure kind (None: not counted).
     """
 
     def __init__(
@@ -347,8 +349,10 @@ class LlmClient:
         session: aiohttp.ClientSession | None = None,
         sleep: Sleep = asyncio.sleep,
         clock: Clock = time.monotonic,
+        metrics: Metrics | None = None,
     ) -> None:
         self.config = config
+        self.metrics = metrics
         self._session = session
         self._own_session = session is None
         self._sleep = sleep
@@ -431,8 +435,12 @@ class LlmClient:
                     left = max(budget - (self._clock() - start), MIN_TIMEOUT)
                     text, model = await self._attempt(payload, min(self.config.timeout, left))
         except LlmError as error:
+            if self.metrics is not None:
+                self.metrics.llm_call(self._clock() - start, attempts, error.kind.value)
             raise self._final(error, attempts, self._clock() - start) from None
         latency = self._clock() - start
+        if self.metrics is not None:
+            self.metrics.llm_call(latency, attempts)
         logger.debug("LLM %s answered in %.2f s after %d attempt(s)", model, latency, attempts)
         return LlmReply(text=text, model=model, latency=latency, attempts=attempts)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from typing import Any, TypeVar, cast
 
 import aiosqlite
 
+from greatwork.metrics import bound
 from greatwork.store.errors import JournalError, StoreError
 from greatwork.store.ledger import Ledger, span
 from greatwork.store.rows import Batch, WriterStats
@@ -91,6 +93,9 @@ class JournalWriter:
         ledger: the per-campaign bookkeeping it reports commits and failures to.
         max_rows: about how many rows one transaction takes.
         keep_snapshots: snapshots kept per campaign when a new one is written.
+
+    Group commits are reported to the metrics bound when the writer is built
+    (:func:`greatwork.metrics.binding`), if any.
     """
 
     def __init__(
@@ -104,6 +109,8 @@ class JournalWriter:
         self._wake = asyncio.Event()
         self._counters = _Counters()
         self._accepting = True
+        self._metrics = bound()
+        self._submitted: dict[int, float] = {}  # id(batch) -> when it was queued, for metrics
         self._task = asyncio.get_running_loop().create_task(
             self._run(), name="greatwork-journal-writer"
         )
@@ -143,6 +150,7 @@ class JournalWriter:
             self._break(cid, JournalError(f"campaign {cid}: {reason}"))
             return
         ledger.accept(batch)
+        self._submitted[id(batch)] = time.perf_counter()
         self._queue.append(batch)
         self._wake.set()
 
@@ -230,6 +238,9 @@ class JournalWriter:
 
     async def _write(self, group: list[Batch]) -> None:
         conn = self._conn
+        since = min(self._submitted.pop(id(b), time.perf_counter()) for b in group)
+        if self._metrics is not None:
+            self._metrics.journal_writing(len(group))
         statements = _statements(group)
         keep = self._keep_snapshots - 1
         for cid in dict.fromkeys(b.campaign_id for b in group if b.snapshot is not None):
@@ -242,8 +253,12 @@ class JournalWriter:
             await conn._execute(_transaction, conn._conn, statements)  # type: ignore[no-untyped-call]  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 (the writer outlives a failed write; every waiter hears of it)
             await self._rollback()
+            if self._metrics is not None:
+                self._metrics.journal_written(len(group), 0.0, ok=False)
             self._failed(group, exc)
             return
+        if self._metrics is not None:
+            self._metrics.journal_written(len(group), time.perf_counter() - since, ok=True)
         c = self._counters
         c.transactions += 1
         c.batches += len(group)
@@ -283,6 +298,8 @@ class JournalWriter:
 
     def _records_failed(self, records: list[_Record], exc: Exception) -> None:
         self._counters.failed_transactions += 1
+        if self._metrics is not None:
+            self._metrics.journal_failed()
         cause = _describe(exc)
         log.error("journal: a transaction of %d records failed: %s", len(records), cause)
         for each in records:
@@ -322,6 +339,7 @@ class JournalWriter:
                 kept.append(item)
             elif item.campaign_id == campaign_id:
                 dropped += 1
+                self._submitted.pop(id(item), None)
             else:
                 kept.append(item)
         self._queue = kept

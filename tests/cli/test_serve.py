@@ -6,11 +6,22 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.crash.test_kill9 import CLEAN_ENV, greatwork
+
+SERVE_ENV = {**CLEAN_ENV, "GREATWORK_METRICS_PORT": "0"}  # a free port, never 9464
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (loopback)
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
@@ -19,7 +30,7 @@ def test_serve_without_a_token_runs_until_a_signal(tmp_path: Path, sig: signal.S
     process = subprocess.Popen(  # noqa: S603 (our own CLI)
         [sys.executable, "-m", "greatwork", "serve", "--db", str(db)],
         cwd=tmp_path,
-        env=CLEAN_ENV,
+        env=SERVE_ENV,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -27,11 +38,23 @@ def test_serve_without_a_token_runs_until_a_signal(tmp_path: Path, sig: signal.S
     assert process.stderr is not None
     deadline = time.monotonic() + 60
     line = ""
+    metrics_url = ""
     while "no Discord token set" not in line:
         assert time.monotonic() < deadline, "the server never said it was running"
         line = process.stderr.readline()
         assert line or process.poll() is None, process.communicate()
+        if "metrics on http://" in line:
+            metrics_url = line.split("metrics on ", 1)[1].strip()
     assert str(db) in line
+    assert metrics_url.startswith("http://127.0.0.1:")
+    assert metrics_url.endswith("/metrics")
+    status, text = fetch(metrics_url)
+    assert status == 200
+    assert "greatwork_commands_total" in text
+    base = metrics_url.removesuffix("/metrics")
+    assert fetch(f"{base}/healthz")[0] == 200
+    while (ready := fetch(f"{base}/readyz"))[0] != 200:
+        assert time.monotonic() < deadline, ready
     process.send_signal(sig)
     try:
         code = process.wait(timeout=20)

@@ -225,7 +225,7 @@ async def running_world(
             db_path=tmp_path / "journal.db",
             discord_token=emu.token,
             discord_api=emu.api_base,
-            **(settings or {}),
+            **{"metrics_port": 0, **(settings or {})},  # (never the operator's port 9464)
         )
 
         def new_service(now: Instant) -> Service:

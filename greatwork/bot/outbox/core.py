@@ -95,6 +95,7 @@ class Outbox:
             max_wait=max_wait,
             first_wait=first_wait,
             max_backoff=max_backoff,
+            metrics=server.metrics,
         )
         self._notices = Notices(self._poster, directory, guilds)
         self._lanes: dict[CampaignId, Lane] = {}
@@ -273,6 +274,7 @@ class Outbox:
                     lane.campaign_id, unit.key, channel_id, posts, unit.released_at
                 )
             except SendError as error:
+                self._server.metrics.discord_post("held" if holds(error) else "failed")
                 if error.retryable:
                     await self._notices.stalled(lane, unit, channel_id, error, self._cooldown)
                     await self._stopper.pause(self._cooldown)

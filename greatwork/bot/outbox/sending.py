@@ -12,6 +12,7 @@ again with exponential backoff and full jitter (tenacity), never sooner than Dis
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Protocol
 
@@ -28,6 +29,7 @@ from greatwork.bot.limits import Post
 from greatwork.bot.outbox.lane import Stopper
 from greatwork.bot.outbox.units import nonce_of, part_nonce
 from greatwork.bot.sender import SendError
+from greatwork.metrics import Metrics
 from greatwork.rules.ids import CampaignId
 from greatwork.store import OutboxRow, OutboxState, Store
 
@@ -59,9 +61,10 @@ class Poster:
         max_wait: seconds of retrying one message before it is raised.
         first_wait: the first backoff, in seconds; it doubles (with full jitter).
         max_backoff: the longest single backoff, in seconds.
+        metrics: counts messages posted, retries and send times (None: not counted).
     """
 
-    def __init__(
+    def __init__(  # noqa: PLR0913 (the retry policy is injected so tests run in milliseconds)
         self,
         store: Store,
         send: Send,
@@ -72,8 +75,10 @@ class Poster:
         max_wait: float,
         first_wait: float,
         max_backoff: float,
+        metrics: Metrics | None = None,
     ) -> None:
         self._store = store
+        self._metrics = metrics
         self._send = send
         self._stopper = stopper
         self._now = now
@@ -134,17 +139,27 @@ class Poster:
             reraise=True,
         )
         nonce = part_nonce(row.nonce, index)
-        async for attempt in retrying:
-            with attempt:
-                if attempt.retry_state.attempt_number > 1:  # count it in the journal
-                    await self._store.outbox_begin(
-                        row.campaign_id, row.key, row.channel_id, row.nonce, self._now()
-                    )
-                try:
-                    return await self._send(row.channel_id, post, nonce=nonce)
-                except Exception as error:
-                    await self._note(row, error)
-                    raise
+        started = time.perf_counter()
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    if attempt.retry_state.attempt_number > 1:  # count it in the journal
+                        if self._metrics is not None:
+                            self._metrics.discord_retry()
+                        await self._store.outbox_begin(
+                            row.campaign_id, row.key, row.channel_id, row.nonce, self._now()
+                        )
+                    try:
+                        message_id = await self._send(row.channel_id, post, nonce=nonce)
+                    except Exception as error:
+                        await self._note(row, error)
+                        raise
+                    if self._metrics is not None:
+                        self._metrics.discord_post("posted")
+                    return message_id
+        finally:
+            if self._metrics is not None:
+                self._metrics.discord_send_time(time.perf_counter() - started)
         raise AssertionError("unreachable: tenacity either returns or raises")  # pragma: no cover
 
     def _backoff(self, state: RetryCallState) -> float:
