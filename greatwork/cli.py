@@ -1,6 +1,7 @@
-"""The ``greatwork`` command line: serve, play, simulate, export-log, replay, config.
+"""The ``greatwork`` command line: serve, play, simulate, export-log, replay, config, dashboards.
 
-Every subcommand takes ``--db PATH`` (default from the configuration) and ``--config FILE``.
+Every subcommand but ``dashboards`` takes ``--db PATH`` (default from the configuration) and
+``--config FILE``.
 Exit status: 0 done, 1 a runtime failure (the message says what), 2 bad usage or a bad script,
 130 interrupted.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import logging
 import os
@@ -138,6 +140,37 @@ def build_parser() -> argparse.ArgumentParser:
         "and flags, as JSON. Secrets show only as <set>.",
     )
     _common(config)
+
+    dashboards = sub.add_parser(
+        "dashboards",
+        help="the Grafana dashboards: preview them as PNG files",
+        description="Work with the Grafana dashboards of dashboards/*.json.",
+    )
+    actions = dashboards.add_subparsers(dest="action", required=True, metavar="ACTION")
+    preview = actions.add_parser(
+        "preview",
+        help="draw each dashboard from a live Prometheus into a PNG file",
+        description="Draw each dashboard's panels from a live Prometheus into DIR/<uid>.png: "
+        "panels laid out as in Grafana, time series as lines, stat panels as their last "
+        "value. Needs matplotlib (pip install 'greatwork[preview]'). Reads no game "
+        "configuration.",
+    )
+    preview.add_argument(
+        "--prometheus", required=True, metavar="URL", help="the Prometheus server's base URL"
+    )
+    preview.add_argument("--out", required=True, type=Path, metavar="DIR", help="write here")
+    preview.add_argument(
+        "--dashboards",
+        type=Path,
+        metavar="DIR",
+        help="the dashboards' folder (default: ./dashboards, else the source checkout's)",
+    )
+    preview.add_argument(
+        "--range", default="1h", metavar="DURATION", help="how far back to draw (default 1h)"
+    )
+    preview.add_argument(
+        "--step", metavar="DURATION", help="seconds between points (default: range / 250)"
+    )
     return parser
 
 
@@ -376,9 +409,40 @@ def _simulate(args: argparse.Namespace, settings: Settings) -> int:
     return _run(run_simulation(args, settings, sys.stdout, sys.stderr))
 
 
+def _dashboards(args: argparse.Namespace) -> int:
+    """``greatwork dashboards preview``: draw the dashboards from a live Prometheus."""
+    from greatwork import preview as p  # noqa: PLC0415 (fast --help)
+
+    try:
+        range_seconds = p.parse_duration(args.range)
+        step = None if args.step is None else p.parse_duration(args.step)
+        window = p.Window.ending(time.time(), range_seconds, step)
+        prometheus = p.Prometheus(args.prometheus)
+        folder = args.dashboards if args.dashboards is not None else p.default_dashboards()
+        boards = p.load_dashboards(folder)
+    except p.PreviewError as error:
+        sys.stderr.write(f"greatwork dashboards preview: {error}\n")
+        return EXIT_USAGE
+    if importlib.util.find_spec("matplotlib") is None:
+        sys.stderr.write(
+            "greatwork dashboards preview: needs matplotlib: pip install 'greatwork[preview]'\n"
+        )
+        return EXIT_FAILURE
+    try:
+        written = p.preview(boards, prometheus.query_range, args.out, window)
+    except p.PreviewError as error:
+        sys.stderr.write(f"greatwork dashboards preview: {error}\n")
+        return EXIT_FAILURE
+    for path, panels in written:
+        sys.stdout.write(f"wrote {path} ({panels} panels)\n")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = build_parser().parse_args(argv)
+    if args.command == "dashboards":  # reads no game configuration
+        return _dashboards(args)
     from greatwork.rules.errors import GreatworkError  # noqa: PLC0415 (fast --help)
 
     try:
