@@ -67,12 +67,20 @@ def masthead(number: int, year: int | None) -> str:
     return " · ".join(parts)
 
 
+NEVER_LEADS: Final = frozenset({"digest_highlights"})
+"""Kinds that never lead a digest: what is coming up is not the news."""
+
+
 def lead_story(items: Sequence[PressItem]) -> PressItem | None:
-    """The story that leads a digest: the first of the highest-ranked kind (see LEAD_ORDER)."""
-    if not items:
+    """The story that leads a digest: the first of the highest-ranked kind (see LEAD_ORDER).
+
+    None when there is no story, or only stories that never lead (:data:`NEVER_LEADS`).
+    """
+    news = [item for item in items if item.kind not in NEVER_LEADS]
+    if not news:
         return None
     rank = {kind: n for n, kind in enumerate(LEAD_ORDER)}
-    return min(items, key=lambda item: rank.get(item.kind, len(LEAD_ORDER)))
+    return min(news, key=lambda item: rank.get(item.kind, len(LEAD_ORDER)))
 
 
 def digest_posts(
@@ -103,6 +111,8 @@ def digest_posts(
     lead = lead_story(items)
     if lead is None:
         head["description"] = NO_NEWS if not earlier else f"{_broke(earlier)}."
+        if items:  # only what is coming up
+            head["description"] += f"\n\n{_stories(len(items))} in this issue."
     else:
         headline = _cut(lead.headline, _LEAD_LIMIT)
         also = f", and {_broke(earlier)}" if earlier else ""

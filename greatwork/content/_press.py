@@ -37,6 +37,8 @@ CAPS: Final[Mapping[str, Caps]] = MappingProxyType(
         "negotiation_resolved": Caps(MAX_HEADLINE, 800),
         "recruitment_report": Caps(200, 800),
         "admin_action": Caps(200, 1000),
+        # "Coming up" (section 3.16 step 3): 5 lines of at most 160 characters and an intro
+        "digest_highlights": Caps(200, 1000),
         # layered follow-ups (section 4.3)
         "faction_statement": Caps(200, 800),
         "landmark_preparation": Caps(200, 800),

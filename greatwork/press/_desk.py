@@ -22,6 +22,7 @@ from greatwork.rules.event import Event
 from greatwork.rules.ids import Instant, PlayerId, ScholarId
 from greatwork.rules.state import CampaignState, Contract, EmployerKind, Scholar
 
+ELLIPSIS = "…"  # ends a text cut to its cap
 NONE = "None"  # GAME_RULES.md 4.1: an empty list of supporters prints as "None"
 
 CONFIDENCE_LABELS: Mapping[Confidence, str] = {
@@ -181,6 +182,22 @@ def date_text(at: Instant, *, with_time: bool = False) -> str:
 def days(seconds: int) -> str:
     """A duration in whole days (rounded), as a number."""
     return str(max(0, round(seconds / 86_400)))
+
+
+def cut(text: str, limit: int) -> str:
+    """The text, or its longest prefix that ends on a word plus "…", within ``limit``.
+
+    Raises:
+        ValueError: ``limit`` is below 2 (no room for a word and the ellipsis).
+    """
+    if limit < 2:
+        raise ValueError(f"A cut needs a limit of at least 2 characters, got {limit}.")
+    if len(text) <= limit:
+        return text
+    room = text[: limit - len(ELLIPSIS) + 1]
+    space = max(room.rfind(" "), room.rfind("\n"))
+    kept = room[:space] if space > 0 else room[: limit - len(ELLIPSIS)]
+    return kept.rstrip(" \n,;:.-—") + ELLIPSIS
 
 
 # --- registration ----------------------------------------------------------------------------

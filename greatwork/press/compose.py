@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import Final
 
 from greatwork.content._press import DEFAULT_CAPS, Caps, caps_for
-from greatwork.press import _admin, _civic, _economy, _people, _research, _roster
-from greatwork.press._desk import Desk, Story, Writer, stable_hash
+from greatwork.press import _admin, _civic, _economy, _people, _research, _roster, highlights
+from greatwork.press._desk import ELLIPSIS, Desk, Story, Writer, cut, stable_hash
 from greatwork.press.item import PressDraft
 from greatwork.press.layers import Told, follow_ups
 from greatwork.press.occasions import OCCASIONS
@@ -27,6 +27,7 @@ from greatwork.rules.ids import Instant
 from greatwork.rules.state import CampaignState
 
 __all__ = [
+    "ELLIPSIS",
     "MAX_BODY",
     "MAX_HEADLINE",
     "SILENT",
@@ -45,7 +46,6 @@ logger = logging.getLogger(__name__)
 # the content loader, greatwork/content/_press.py).
 MAX_HEADLINE: Final = DEFAULT_CAPS.headline
 MAX_BODY: Final = DEFAULT_CAPS.body
-ELLIPSIS: Final = "…"
 MISSING: Final = "—"  # stands in for a field a writer failed to fill (logged as an error)
 
 WRITERS: Final[Mapping[str, Writer]] = {
@@ -55,6 +55,7 @@ WRITERS: Final[Mapping[str, Writer]] = {
     **_civic.WRITERS,
     **_economy.WRITERS,
     **_admin.WRITERS,
+    **highlights.WRITERS,  # a digest's end: what falls due next (section 3.16 step 3)
 }
 
 # Events that never make the Gazette, and why. Every event type is either written or here
@@ -78,7 +79,6 @@ SILENT: Final = frozenset(
         "PlayerJoined",
         "PlayerActive",
         "DigestStarted",
-        "DigestCompleted",
         # a scholar's inner life
         "FeelingChanged",
         "FactRecorded",
@@ -245,19 +245,3 @@ def _pick(template: PressTemplate, part: str, seed: int, seq: int, salt: str = "
 def _fill_line(text: str, values: Mapping[str, str]) -> str:
     filled = text.format_map(values)
     return _SPACES.sub(" ", filled.replace("\n", " ")).strip()
-
-
-def cut(text: str, limit: int) -> str:
-    """The text, or its longest prefix that ends on a word plus "…", within ``limit``.
-
-    Raises:
-        ValueError: ``limit`` is below 2 (no room for a word and the ellipsis).
-    """
-    if limit < 2:
-        raise ValueError(f"A cut needs a limit of at least 2 characters, got {limit}.")
-    if len(text) <= limit:
-        return text
-    room = text[: limit - len(ELLIPSIS) + 1]
-    space = max(room.rfind(" "), room.rfind("\n"))
-    kept = room[:space] if space > 0 else room[: limit - len(ELLIPSIS)]
-    return kept.rstrip(" \n,;:.-—") + ELLIPSIS

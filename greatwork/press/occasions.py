@@ -209,6 +209,14 @@ OCCASIONS: Final[Mapping[str, Occasion]] = MappingProxyType(
             "faction_statement", "player faction source owed level penalty", "", "penalty"
         ),
         # --- the calendar ----------------------------------------------------------------------
+        # a digest's "Coming up", written by greatwork/press/highlights.py: the lines first to
+        # fifth, each in a paragraph of its own
+        "digest_highlights": _o(
+            "digest_highlights",
+            "digest count lead first second third fourth fifth more",
+            "digest",
+            "first",
+        ),
         "years_advanced": _o("timeline_update", "previous years", "year"),
         # --- admin actions ---------------------------------------------------------------------
         "reputation_adjusted": _o(

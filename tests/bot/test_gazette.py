@@ -122,6 +122,18 @@ def test_a_digest_counts_the_stories_already_posted_as_they_broke() -> None:
         digest_posts(8, 1921, [], earlier=-1)
 
 
+def test_the_days_ahead_never_leads_a_digest() -> None:
+    ahead = item(40, kind="digest_highlights")
+    assert lead_story([ahead]) is None
+    assert lead_story([ahead, item(41)]) is not ahead
+    [head, _stories] = digest_posts(9, 1921, [ahead], earlier=2)
+    assert head.embeds[0]["description"] == (
+        "2 stories posted as they broke since the last digest.\n\n1 story in this issue."
+    )
+    [head, _stories] = digest_posts(9, 1921, [ahead])
+    assert head.embeds[0]["description"] == f"{NO_NEWS}\n\n1 story in this issue."
+
+
 def test_the_lead_is_the_first_story_of_the_highest_kind() -> None:
     gossip, bulletin, report, second_report = (
         item(1),

@@ -16,9 +16,10 @@ from greatwork.press.occasions import LAYER_OCCASIONS, OCCASIONS
 from greatwork.rules.admin import InfluenceAdjusted, ReputationAdjusted
 from greatwork.rules.commitment import CommitmentCharged, CommitmentCreated, CommitmentEnded
 from greatwork.rules.conference import ConferenceLaunched, ConferenceResolved
-from greatwork.rules.constants import Confidence, Faction, Outcome
+from greatwork.rules.constants import DAY, Confidence, Faction, Outcome
 from greatwork.rules.debt import ReprisalApplied, SymposiumReprimandDue
 from greatwork.rules.defection import ScholarDefected
+from greatwork.rules.digest import DigestCompleted
 from greatwork.rules.event import Event, registered_events
 from greatwork.rules.expedition import ExpeditionCancelled, ExpeditionLaunched, ExpeditionResolved
 from greatwork.rules.ids import (
@@ -703,6 +704,13 @@ ROWS: list[tuple[str, str, Build, list[str]]] = [
         "timeline_update",
         lambda _: YearsAdvanced(at=AT, years=1, year=1922, anchor_day=T0 // 86_400 + 1),
         ["Timeline Update: ", "1922", "1921", "a year gone by"],
+    ),
+    (
+        "digest_highlights",
+        "digest_highlights",
+        # T-1 (open) falls due T0 + 7 days: half a day after this digest
+        lambda _: DigestCompleted(at=Instant(T0 + 6 * DAY + 12 * 3600), number=4),
+        ["Digest No. 4", "Theory T-1", "Ada", '"Bronze Age flight"', "8 January, 00:00 UTC"],
     ),
     (
         "reputation_adjusted",
