@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: help venv run simulate test lint typecheck unit coverage bench bench-quick format clean
+.PHONY: help venv run simulate test lint typecheck unit coverage bench bench-quick previews format clean
 
 help:
 	@echo "make run        run the game on embedded defaults and play in the terminal"
@@ -15,6 +15,7 @@ help:
 	@echo "make coverage   the suite with a coverage report of greatwork/rules"
 	@echo "make bench      the benchmarks in bench/ (about 7 minutes; see docs/benchmarks.md)"
 	@echo "make bench-quick  the server benchmarks at a small scale (seconds)"
+	@echo "make previews  redraw docs/img/dashboard-*.png from a live Prometheus (about 2 minutes)"
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH"; exit 1; }
@@ -52,6 +53,9 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	$(BIN)/python bench/server_bench.py --quick
+
+previews: $(STAMP)
+	$(BIN)/python bench/dashboard_previews.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
