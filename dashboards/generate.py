@@ -386,7 +386,7 @@ OPERATIONS = (
                 "Digest slots skipped for good in the last day (beyond the catch-up cap). "
                 "Any is worth a look at why the server was down or paused so long.",
                 "short",
-                Query("sum(increase(greatwork_digests_missed_total[1d]))", "missed"),
+                Query("round(sum(increase(greatwork_digests_missed_total[1d])))", "missed"),
                 width=12,
                 steps=((1, RED),),
             ),
@@ -423,7 +423,7 @@ OPERATIONS = (
                 "Group commits that failed in the last hour. Any failure is serious: look at "
                 "the log and the disk.",
                 "short",
-                Query("sum(increase(greatwork_journal_failures_total[1h]))", "failures"),
+                Query("round(sum(increase(greatwork_journal_failures_total[1h])))", "failures"),
                 width=12,
                 height=8,
                 steps=((1, RED),),
@@ -633,7 +633,7 @@ ECONOMY = (
                 "Landmark discoveries in the last day: the rarest expedition outcome.",
                 "short",
                 Query(
-                    'sum(increase(greatwork_expeditions_total{outcome="landmark"}[1d]))',
+                    'round(sum(increase(greatwork_expeditions_total{outcome="landmark"}[1d])))',
                     "landmarks",
                 ),
                 base=BLUE,
@@ -643,7 +643,7 @@ ECONOMY = (
                 "Defections (24h)",
                 "Scholars who defected to another player in the last day.",
                 "short",
-                Query("sum(increase(greatwork_defections_total[1d]))", "defections"),
+                Query("round(sum(increase(greatwork_defections_total[1d])))", "defections"),
                 base=BLUE,
                 height=8,
             ),

@@ -305,9 +305,19 @@ def _query_panel(
             scrape_seconds=window.scrape_seconds,
         )
         answer = query(expr, window.start, window.end, window.step)
+        if target.get("format") == "heatmap":  # buckets in order of their bound, +Inf last
+            answer = sorted(answer, key=lambda series: _bound(series.labels.get("le", "")))
         template = target.get("legendFormat", "")
         drawn.extend((legend(template, series.labels), series) for series in answer)
     return drawn
+
+
+def _bound(le: str) -> float:
+    """A bucket's upper bound as a number (``+Inf`` and anything unreadable sort last)."""
+    try:
+        return float(le)
+    except ValueError:
+        return math.inf
 
 
 def _clock(epoch: float) -> str:

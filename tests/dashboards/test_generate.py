@@ -21,7 +21,7 @@ FILES = {
 UNITS = {"s", "percentunit", "short", "ops", "bytes"}
 FUNCTIONS = {
     "sum", "avg", "max", "min", "count", "rate", "increase", "histogram_quantile",
-    "clamp_min", "topk", "sort_desc",
+    "clamp_min", "topk", "sort_desc", "round",
 }  # fmt: skip
 KEYWORDS = {"by", "without", "and", "or", "unless", "bool", "on", "ignoring"}
 

@@ -194,3 +194,18 @@ def test_cli_reports_an_unreachable_prometheus(
     assert code == 1
     assert "cannot reach Prometheus at http://127.0.0.1:9" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_heatmap_buckets_are_drawn_in_the_order_of_their_bounds() -> None:
+    bounds = ["+Inf", "-10", "-25", "0", "10", "100", "25"]
+
+    def query(expr: str, start: float, end: float, step: float) -> list[p.Series]:
+        del expr, end, step
+        return [p.Series({"le": le}, ((start, 1.0),)) for le in bounds]
+
+    panel = {"targets": [{"expr": "x", "format": "heatmap", "legendFormat": "{{le}}"}]}
+    window = p.Window.ending(1_767_258_000, 3600)
+    drawn = p._query_panel(panel, query, window)
+    assert [name for name, _ in drawn] == ["-25", "-10", "0", "10", "25", "100", "+Inf"]
+    plain = p._query_panel({"targets": [{"expr": "x", "legendFormat": "{{le}}"}]}, query, window)
+    assert [name for name, _ in plain] == bounds  # other targets keep Prometheus's order
