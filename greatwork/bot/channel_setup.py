@@ -14,6 +14,7 @@ from typing import Final
 import disnake
 
 from greatwork.bot.directory import DEFAULT_NAMES, ChannelDirectory, ChannelRole
+from greatwork.bot.permissions import lacking, words
 from greatwork.commands.spec import ADMIN_GROUP, Field, Reply, refusal
 from greatwork.rules.errors import InvalidInput, PermissionDenied
 
@@ -25,7 +26,6 @@ LABELS: Final[Mapping[ChannelRole, str]] = {
     ChannelRole.TABLE_TALK: "Table talk",
     ChannelRole.ADMIN: "Admin notices",
 }
-_NEEDED: Final = ("view_channel", "send_messages", "embed_links", "attach_files")
 
 
 async def run_setup(
@@ -105,10 +105,5 @@ def _describe(channels: ChannelDirectory, guild: disnake.Guild, role: ChannelRol
 
 
 def _missing_permissions(guild: disnake.Guild, channel_id: int) -> str:
-    channel = guild.get_channel(channel_id)
-    me = guild.me
-    if channel is None or me is None:
-        return ""
-    allowed = channel.permissions_for(me)
-    missing = [n.replace("_", " ") for n in _NEEDED if not getattr(allowed, n)]
-    return f". The bot may not: {', '.join(missing)}." if missing else ""
+    missing = lacking(guild, channel_id, files=True)
+    return f". The bot lacks {words(missing)} there." if missing else ""

@@ -19,8 +19,10 @@ import pytest
 from disnake.http import HTTPClient
 from disnake.state import ConnectionState
 
+from greatwork.bot.channel_setup import _missing_permissions
 from greatwork.bot.directory import ChannelRole
-from greatwork.bot.outbox.notices import HOLD_CODES, holds, lacking, needed
+from greatwork.bot.outbox.notices import HOLD_CODES, holds
+from greatwork.bot.permissions import lacking, needed
 from greatwork.bot.sender import SendError
 from greatwork.config import Settings
 from greatwork.rules.ids import CampaignId
@@ -164,6 +166,14 @@ async def test_the_permission_missing_is_named(
     denied: int, *, files: bool, missing: list[str]
 ) -> None:
     assert lacking(guild_with_bot(denied), GAZETTE, files=files) == missing
+
+
+async def test_setup_names_what_the_bot_lacks_in_a_channel() -> None:
+    guild = guild_with_bot(EMBED | ATTACH)
+    assert _missing_permissions(guild, GAZETTE) == (
+        ". The bot lacks Embed Links and Attach Files there."
+    )
+    assert _missing_permissions(guild, TABLE) == ""
 
 
 async def test_without_the_bots_member_or_the_channel_nothing_is_named() -> None:

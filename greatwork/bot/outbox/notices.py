@@ -16,7 +16,7 @@ the fix; any other refusal (a 400 bad payload, another 403, a 404) fails the pos
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Final
 
@@ -26,6 +26,7 @@ from greatwork.bot.directory import DEFAULT_NAMES, ChannelDirectory, ChannelRole
 from greatwork.bot.outbox.lane import Lane
 from greatwork.bot.outbox.sending import Poster, describe
 from greatwork.bot.outbox.units import Unit
+from greatwork.bot.permissions import lacking, needed, words
 from greatwork.bot.render import notice
 from greatwork.bot.sender import SendError
 
@@ -49,52 +50,6 @@ def holds(error: SendError) -> bool:
     the same post goes through.
     """
     return not error.retryable and error.status == HTTPStatus.FORBIDDEN and error.code in HOLD_CODES
-
-
-def needed(*, files: bool) -> list[str]:
-    """The permissions the bot needs in a Gazette channel, as Discord names them."""
-    names = ["View Channel", "Send Messages", "Embed Links"]
-    return [*names, "Attach Files"] if files else names
-
-
-def lacking(guild: disnake.Guild, channel_id: int, *, files: bool) -> list[str]:
-    """The permissions the bot lacks in a channel, as its cached guild shows them.
-
-    Discord implies the rest from View Channel and Send Messages (without them the others
-    count as denied too), so the first of those missing is named alone. Empty when the cache
-    shows nothing missing or does not know the channel or the bot's member.
-    """
-    channel = guild.get_channel_or_thread(channel_id)
-    me = _me(guild)
-    if channel is None or me is None:
-        return []
-    allowed = channel.permissions_for(me)
-    if not allowed.view_channel:
-        return ["View Channel"]
-    if isinstance(channel, disnake.Thread):
-        if not allowed.send_messages_in_threads:
-            return ["Send Messages in Threads"]
-    elif not allowed.send_messages:
-        return ["Send Messages"]
-    missing = [] if allowed.embed_links else ["Embed Links"]
-    if files and not allowed.attach_files:
-        missing.append("Attach Files")
-    return missing
-
-
-def _me(guild: disnake.Guild) -> disnake.Member | None:
-    """The bot's own member of ``guild``, or None when it is not known (not logged in yet)."""
-    try:
-        me: disnake.Member | None = guild.me
-    except AttributeError:  # (disnake has no user before login: ``state.user`` is a sentinel)
-        return None
-    return me
-
-
-def _words(names: Sequence[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    *first, last = names
-    return f"{', '.join(first)} and {last}" if first else last
 
 
 class Notices:
@@ -144,7 +99,7 @@ class Notices:
         guild = self._guilds(lane.guild_id)
         missing = [] if guild is None else lacking(guild, channel_id, files=files)
         wanted = needed(files=files)
-        why = f"the bot lacks {_words(missing) if missing else 'a permission'} there"
+        why = f"the bot lacks {words(missing) if missing else 'a permission'} there"
         logged = f"log:{key}"  # (``tell`` logs under ``key`` when there is no admin channel)
         if logged not in lane.logged:
             lane.logged.add(logged)
@@ -163,7 +118,7 @@ class Notices:
             key,
             "The Gazette is waiting for permissions",
             f"Discord refused {unit.describe()} in <#{channel_id}>: {why} "
-            f"({error.message}). Give the bot's role {_words(wanted)} in <#{channel_id}> "
+            f"({error.message}). Give the bot's role {words(wanted)} in <#{channel_id}> "
             "(channel settings, then Permissions). Posting resumes by itself, in order, once that "
             "is fixed; later posts wait behind this one and nothing is lost.",
             unit.released_at,
