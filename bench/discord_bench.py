@@ -1,27 +1,36 @@
 """Benchmark: Discord interactions through the loopback emulator and the real disnake client.
 
-    .venv/bin/python bench/discord_bench.py [--seconds S] [--quick] [--think 2,1,0.5] [--json F]
+    .venv/bin/python bench/discord_bench.py [--seconds S] [--quick] [--think 2,1,0.5]
+                                            [--one-process] [--json F]
 
-One process, one event loop: the loopback Discord (``tests/discord/emulator.py``), and the
+Two processes. The bench's own holds the loopback Discord (``tests/discord/emulator.py``) and
+the players; a second one, started with ``spawn`` (``bench/discord_bot_side.py``), runs the
 production wiring of ``greatwork serve`` (:class:`greatwork.serve.Service`: the game server on
 a real SQLite journal in a temporary folder, the disnake bot, the Gazette outbox) on a virtual
-clock. 10 guilds of 5 players each: 50 players, each in a closed loop (send a command, wait for
-its final answer, think, send the next) with a realistic mix of commands, autocomplete
-included. Each guild is its own campaign, created by its players' first commands, and its first
-press is posted, before the timing starts (the warm-up).
+clock, connected to the emulator only by the Discord API over loopback, as a deployment is to
+Discord. ``--one-process`` runs both in one process and one event loop instead (the first form
+of this bench: the emulator's work and records then weigh on the bot's figures).
+
+10 guilds of 5 players each: 50 players, each in a closed loop (send a command, wait for its
+final answer, think, send the next) with a realistic mix of commands, autocomplete included.
+Each guild is its own campaign, created by its players' first commands, and its first press is
+posted, before the timing starts (the warm-up).
 
 Phases of ``--seconds`` each (30 by default; ``--quick``: 3): one paced phase per think time
 in ``--think`` (the mean pause between an answer and the next command, exponentially
 distributed: 2 s, 1 s and 0.5 s by default, about 25, 50 and 100 interactions per second
-from 50 players), then a saturated phase without think time: the most the process handles.
+from 50 players), then a saturated phase without think time: the most the bot handles.
 
-Measured: interactions handled per second, and the time from an interaction injected on the
-gateway to the bot's first response (the emulator's ``rec.latency``: the callback of a reply,
-a deferral or autocomplete choices), p50/p95/p99/max, overall and by command. Target: p99
-< 50 ms on loopback. Also the time to the final answer, the process's CPU time (every thread:
-the emulator, the bot, the actors, SQLite) and what other processes on the machine used
-meanwhile (``/proc/stat`` less this process). The emulator's own work (building payloads,
-checking limits, storing messages) runs in the same loop and is counted in every figure.
+Measured, on the emulator's side (as Discord, and so the player, sees it): interactions
+handled per second, and the time from an interaction handed to the gateway to the bot's first
+response (the emulator's ``rec.latency``: the callback of a reply, a deferral or autocomplete
+choices), p50/p95/p99/max, overall and by command. Target: p99 < 50 ms on loopback. Also the
+time to the final answer, the CPU time of the bot's process and of the bench's (every thread),
+what other processes on the machine used meanwhile (``/proc/stat`` less both), and the garbage
+collections of each process. In the two-process form the bench's process collects and freezes
+its heap before each phase and runs without automatic collection during it, so that pauses of
+the stand-in Discord (its records of every request) stay out of the figures; the bot's process
+keeps Python's defaults (and ``GameServer``'s freeze after start-up), as in production.
 """
 
 from __future__ import annotations
@@ -41,21 +50,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from discord_bot_side import BotSide, ChildBot, LocalBot
 from server_load import GcWatch, machine_busy, percentile
 
-from greatwork.actors.clock import VirtualClock
-from greatwork.bot.guilds import campaign_of
 from greatwork.bot.render import COLOUR_ERROR
-from greatwork.config import Settings
-from greatwork.rules.ids import Instant
-from greatwork.serve import Service
-from greatwork.sim import SEASON_START
 
 ROOT: Final = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # the emulator lives with the tests
+sys.path.insert(0, str(ROOT))  # the emulator lives with the tests (the child inherits sys.path)
 
 from tests.discord.emulator import DiscordEmulator, Guild, Member  # noqa: E402 (needs ROOT)
-from tests.discord.emulator_fixtures import record_errors, wait_synced  # noqa: E402 (needs ROOT)
+
+log = logging.getLogger("discord_bench")
 
 P99_TARGET_MS: Final = 50.0
 CHANNELS: Final = ("general", "orders", "gazette", "table-talk", "gw-admin")
@@ -98,15 +103,23 @@ class Table:
 
 @dataclass(slots=True)
 class Run:
-    """Everything one phase measured."""
+    """Everything one phase measured.
+
+    ``cpu`` and ``gc`` are the bot's process's (in the one-process form: the whole process's);
+    ``bench_cpu`` and ``bench_gc`` the bench's process's (emulator and players) when it is a
+    separate one.
+    """
 
     samples: list[Sample] = field(default_factory=list)
     wall: float = 0.0
     cpu: float = 0.0
+    bench_cpu: float | None = None
     others: float = 0.0
     calls: int = 0
     posts: int = 0
     gc: dict[str, float] = field(default_factory=dict)
+    bench_gc: dict[str, float] | None = None
+    tracked: int = 0
 
 
 class Player:
@@ -183,49 +196,43 @@ class Player:
         return {} if make is None else make()
 
 
-async def _start(
-    folder: Path, guilds: int, players: int
-) -> tuple[DiscordEmulator, Service, list[Table], list[str]]:
-    emu = DiscordEmulator()
-    await emu.start()
+def _emulator_world(emu: DiscordEmulator, guilds: int, players: int) -> list[Table]:
     tables = []
     for n in range(guilds):
         guild = emu.add_guild(f"Guild {n + 1}", channels=CHANNELS)
         members = [emu.add_member(guild, f"P{n + 1}-{k + 1}") for k in range(players)]
         tables.append(Table(guild, members))
-    errors: list[str] = []
-    service = Service(
-        Settings(db_path=folder / "journal.db", discord_token=emu.token, discord_api=emu.api_base),
-        clock=VirtualClock(Instant(SEASON_START)),
-        guild_ready_timeout=0.02,
-        on_bot=lambda bot: record_errors(bot, errors, emu.notifier.poke),
-    )
-    await service.start()
-    if service.bot is None:
-        raise RuntimeError("the service started without its bot: is the token set?")
-    await wait_synced(emu, service.bot, timeout=10)
-    return emu, service, tables, errors
+    return tables
 
 
-async def _warm_up(emu: DiscordEmulator, service: Service, tables: list[Table]) -> None:
+async def _synced(emu: DiscordEmulator, side: BotSide) -> None:
+    """Wait until disnake's start-up command sync is over.
+
+    The sync task holds its lock from before its first GET of the commands until after its
+    PUT: once the emulator has seen that GET, the bot's side waits for the lock.
+    """
+    fetch = f"/applications/{emu.application_id}/commands"
+    await emu.wait_for(lambda: any(c.method == "GET" and c.path == fetch for c in emu.calls), 30)
+    await side.synced()
+
+
+async def _warm_up(emu: DiscordEmulator, side: BotSide, tables: list[Table]) -> None:
     """Every player's first /status (it creates each guild's campaign); learn the scholars."""
     for table in tables:
         first = await emu.invoke(table.guild, table.players[0], "status", channel="general")
         await first.done(timeout=30)
-        state = service.server.committed_state(campaign_of(table.guild.id))
-        table.scholars = sorted(state.scholars)
+    known = await side.scholars([t.guild.id for t in tables])
+    for table in tables:
+        table.scholars = known[table.guild.id]
     records = [
         await emu.invoke(t.guild, p, "status", channel="general") for t in tables for p in t.players
     ]
     await asyncio.gather(*(r.done(timeout=30) for r in records))
     # The campaigns' first press (some twenty items each) is posted before the timing starts.
-    released: set[int] = set()
-    for table in tables:
-        campaign = campaign_of(table.guild.id)
-        released |= {p.id for p in await service.server.press(campaign, limit=1000)}
+    released = await side.released([t.guild.id for t in tables])
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 60
-    while len(_footers(emu)) < len(released):
+    while len(_footers(emu)) < released:
         if loop.time() > deadline:
             raise RuntimeError("the campaigns' first press was not posted within 60 s")
         await asyncio.sleep(0.05)
@@ -243,25 +250,46 @@ def _footers(emu: DiscordEmulator) -> list[str]:
 
 
 async def bench(
-    seconds: float, guilds: int, players: int, thinks: list[float], seed: int
+    seconds: float,
+    guilds: int,
+    players: int,
+    thinks: list[float],
+    seed: int,
+    *,
+    one_process: bool = False,
 ) -> dict[str, Any]:
     """Run a paced load for each think time, then the saturating one; return the figures."""
     with tempfile.TemporaryDirectory(prefix="discord-bench-") as tmp:
-        emu, service, tables, errors = await _start(Path(tmp), guilds, players)
+        emu = DiscordEmulator()
+        await emu.start()
+        tables = _emulator_world(emu, guilds, players)
+        errors: list[str] = []
+        side: BotSide | None = None
         try:
-            await _warm_up(emu, service, tables)
+            kind = LocalBot if one_process else ChildBot
+            side = await kind.start(Path(tmp), emu.api_base, emu.token)
+            await _synced(emu, side)
+            await _warm_up(emu, side, tables)
             crowd = [
                 Player(emu, t, m, seed * 1000 + n)
                 for n, (t, m) in enumerate((t, m) for t in tables for m in t.players)
             ]
-            paced = [await _phase(emu, crowd, seconds, think) for think in thinks]
-            saturated = await _phase(emu, crowd, seconds, 0.0)
+            split = not one_process
+            paced = [await _phase(emu, side, crowd, seconds, think, split) for think in thinks]
+            saturated = await _phase(emu, side, crowd, seconds, 0.0, split)
             rejected = [str(r) for r in emu.rejections]
-            heap = _heap(emu)
+            heap = {"bot_tracked": saturated.tracked}
+            heap |= _heap(emu) if one_process else {"bench_tracked": len(gc.get_objects())}
         finally:
-            await service.stop()
-            await emu.stop()
+            try:
+                if side is not None:
+                    errors = await side.stop()
+            finally:
+                await emu.stop()
+                if errors:
+                    log.warning("the bot reported errors: %s", errors[:5])
     return {
+        "form": "one process" if one_process else "two processes",
         "guilds": guilds,
         "players": guilds * players,
         "paced": [_report(run, seconds, think) for run, think in zip(paced, thinks, strict=True)],
@@ -289,20 +317,41 @@ def _heap(emu: DiscordEmulator) -> dict[str, int]:
     emu.book.by_id.clear()
     emu.book.by_token.clear()
     gc.collect()
-    return {"tracked": tracked, "emulator_records": tracked - len(gc.get_objects())}
+    return {"process_tracked": tracked, "emulator_records": tracked - len(gc.get_objects())}
 
 
-async def _phase(emu: DiscordEmulator, crowd: list[Player], seconds: float, think: float) -> Run:
+async def _phase(
+    emu: DiscordEmulator,
+    side: BotSide,
+    crowd: list[Player],
+    seconds: float,
+    think: float,
+    split: bool,  # noqa: FBT001 (positional like the rest)
+) -> Run:
     run = Run()
     calls, posted = len(emu.calls), _channel_posts(emu)
     loop = asyncio.get_running_loop()
-    busy, cpu, started = machine_busy(), time.process_time(), loop.time()
-    with GcWatch() as watch:
-        await asyncio.gather(*(p.play(started + seconds, run, think) for p in crowd))
-    run.gc = watch.summary()
-    run.wall = loop.time() - started
-    run.cpu = time.process_time() - cpu
-    run.others = machine_busy() - busy - run.cpu
+    await side.begin()
+    if split:  # the stand-in Discord's heap is frozen and left uncollected during the phase
+        gc.collect()
+        gc.freeze()
+        gc.disable()
+    try:
+        busy, cpu, started = machine_busy(), time.process_time(), loop.time()
+        with GcWatch() as watch:
+            await asyncio.gather(*(p.play(started + seconds, run, think) for p in crowd))
+        run.wall = loop.time() - started
+        own = time.process_time() - cpu
+        total = machine_busy() - busy
+    finally:
+        gc.enable()
+    bot = await side.end()
+    run.cpu, run.gc, run.tracked = bot["cpu_s"], bot["gc"], bot["tracked"]
+    if split:
+        run.bench_cpu, run.bench_gc = own, watch.summary()
+        run.others = total - own - run.cpu
+    else:
+        run.others = total - run.cpu
     run.calls = len(emu.calls) - calls
     run.posts = _channel_posts(emu) - posted
     return run
@@ -340,10 +389,12 @@ def _report(run: Run, seconds: float, think: float) -> dict[str, Any]:
         "cpu_s": run.cpu,
         "cpu_cores": run.cpu / run.wall,
         "cpu_ms_per_interaction": run.cpu / max(1, len(samples)) * 1000,
+        "bench_cpu_cores": None if run.bench_cpu is None else run.bench_cpu / run.wall,
         "others_cpu_cores": run.others / run.wall,
         "machine_cores": os.cpu_count() or 1,
         "over_target": sum(1 for s in samples if s.first * 1000 >= P99_TARGET_MS),
         "gc": run.gc,
+        "bench_gc": run.bench_gc,
         "by_kind": {
             kind: {"count": len(group), **_row([s.first for s in group])}
             for kind, group in sorted(by_kind.items(), key=lambda kv: -len(kv[1]))
@@ -375,16 +426,20 @@ def _print_phase(title: str, out: dict[str, Any]) -> None:
             "  not a latency test: every player always has a command waiting, so the mean wait "
             f"is players / throughput (Little's law); p99 {first['p99_ms']:.2f} ms"
         )
+    bench_cores = out["bench_cpu_cores"]
+    where = "the process" if bench_cores is None else "the bot's process"
+    beside = "" if bench_cores is None else f"; {bench_cores:.2f} cores for emulator and players"
     print(
-        f"  CPU: {out['cpu_s']:.1f} s, {out['cpu_cores']:.2f} cores for this process "
-        f"({out['cpu_ms_per_interaction']:.1f} ms per interaction); "
+        f"  CPU: {out['cpu_s']:.1f} s, {out['cpu_cores']:.2f} cores for {where} "
+        f"({out['cpu_ms_per_interaction']:.1f} ms per interaction){beside}; "
         f"{out['others_cpu_cores']:.2f} cores for other processes ({out['machine_cores']} in all)"
     )
-    gc = out["gc"]
+    gc, bench_gc = out["gc"], out["bench_gc"]
     print(
         f"  {out['over_target']} first responses took {P99_TARGET_MS:g} ms or more; garbage "
-        f"collections {gc['collections']:.0f}, {gc['gen2']:.0f} full, the longest full one "
-        f"{gc['gen2_max_s'] * 1000:.1f} ms, {gc['total_s'] * 1000:.0f} ms in all"
+        f"collections in {where}: {gc['collections']:.0f}, {gc['gen2']:.0f} full, the longest "
+        f"full one {gc['gen2_max_s'] * 1000:.1f} ms, {gc['total_s'] * 1000:.0f} ms in all"
+        + ("" if bench_gc is None else f"; in the bench's: {bench_gc['collections']:.0f}")
     )
     print(
         f"  REST calls answered by the emulator: {out['rest_calls']} "
@@ -399,15 +454,24 @@ def _print_phase(title: str, out: dict[str, Any]) -> None:
 
 
 def _print(out: dict[str, Any]) -> None:
-    print(f"{out['players']} players in {out['guilds']} guilds, each in a closed loop")
+    print(
+        f"{out['players']} players in {out['guilds']} guilds, each in a closed loop; "
+        f"emulator and bot in {out['form']}"
+    )
     for paced in out["paced"]:
         _print_phase(f"Paced (think {paced['think_s']:g} s on average between answers)", paced)
-    _print_phase("Saturated (no think time: the most the process handles)", out["saturated"])
+    _print_phase("Saturated (no think time: the most the bot handles)", out["saturated"])
     heap = out["heap"]
-    print(
-        f"Heap at the end: {heap['tracked']:,} objects tracked by the garbage collector, "
-        f"{heap['emulator_records']:,} of them the emulator's records of the run"
-    )
+    if "emulator_records" in heap:
+        print(
+            f"Heap at the end: {heap['process_tracked']:,} objects tracked by the garbage "
+            f"collector, {heap['emulator_records']:,} of them the emulator's records of the run"
+        )
+    else:
+        print(
+            f"Heap at the end: {heap['bot_tracked']:,} objects tracked by the garbage collector "
+            f"in the bot's process, {heap['bench_tracked']:,} in the bench's"
+        )
     if out["errors"] or out["rejections"]:
         print(f"PROBLEMS: errors {out['errors'][:5]}, rejections {out['rejections'][:5]}")
 
@@ -424,6 +488,11 @@ def main() -> None:
         help="mean seconds a player waits between answer and command, one paced phase each",
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--one-process",
+        action="store_true",
+        help="run the bot in the bench's process and event loop, beside the emulator",
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
@@ -431,7 +500,9 @@ def main() -> None:
     thinks = [float(t) for t in args.think.split(",") if t.strip()]
     if any(t <= 0 for t in thinks):
         parser.error(f"--think takes positive seconds, got {args.think!r}")
-    out = asyncio.run(bench(seconds, args.guilds, args.players, thinks, args.seed))
+    out = asyncio.run(
+        bench(seconds, args.guilds, args.players, thinks, args.seed, one_process=args.one_process)
+    )
     _print(out)
     if args.json is not None:
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
