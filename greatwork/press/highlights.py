@@ -41,6 +41,7 @@ from greatwork.rules.digest import DigestCompleted
 from greatwork.rules.ids import ConferenceCode, Instant, MentorshipId, OfferId, ScholarId, TopicId
 from greatwork.rules.mentorship import ACTIVATION_ORDER
 from greatwork.rules.negotiation import DEADLINE_ORDER
+from greatwork.rules.order import pending
 from greatwork.rules.proposal import PROPOSAL_LIFETIME
 from greatwork.rules.sidecast import PHASES, phase_order_type
 from greatwork.rules.sideways import OPPORTUNITY_ORDER
@@ -51,7 +52,6 @@ from greatwork.rules.state import (
     ExpeditionStatus,
     MentorshipStatus,
     Order,
-    OrderStatus,
     ProposalStatus,
     RecordStatus,
     TheoryStatus,
@@ -199,9 +199,8 @@ def _title(text: str) -> str:
 
 
 def _pending_orders(state: CampaignState, types: Iterable[str]) -> list[Order]:
-    wanted = frozenset(types)
     return sorted(
-        (o for o in state.orders.values() if o.status is OrderStatus.PENDING and o.type in wanted),
+        (order for kind in frozenset(types) for order in pending(state, kind)),
         key=lambda o: (o.scheduled_at or 0, o.id),
     )
 
